@@ -1,0 +1,48 @@
+"""Run every notebook's tests with nbdev_test, one notebook per process, and count them.
+
+nbdev_test prints only `Success.` or the failures; this wrapper runs it once per notebook (two at a time by
+default), prints one line per notebook with its wall time, shows the failures, and ends with the plain line
+`N passed, N failed` that CI looks for. Usage: python tools/nbtest.py [--flags "slow"] [--workers 2] [paths...]
+"""
+import argparse, os, subprocess, sys, time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+def find_notebooks(paths):
+    from nbdev.doclinks import nbglob          # the same file selection rules as nbdev_test
+    if paths:
+        return [str(Path(p).resolve()) for p in paths]
+    return sorted(nbglob(skip_file_re=r'^[_.]', skip_folder_re=r'^[_.]'))
+
+def run_one(nb, flags, timeout):
+    t0 = time.time()
+    cmd = [str(Path(sys.executable).with_name("nbdev_test")), "--path", nb, "--n_workers", "0"]
+    if flags: cmd += ["--flags", flags]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        ok, out = p.returncode == 0 and "Success." in p.stdout, p.stdout + p.stderr
+    except subprocess.TimeoutExpired as e:
+        ok, out = False, f"timed out after {timeout} s\n" + ((e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""))
+    return nb, ok, time.time() - t0, out
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("paths", nargs="*")
+    ap.add_argument("--flags", default="")
+    ap.add_argument("--workers", type=int, default=int(os.environ.get("NBTEST_WORKERS", 2)))
+    ap.add_argument("--timeout", type=int, default=int(os.environ.get("NBTEST_TIMEOUT", 1500)))
+    a = ap.parse_args()
+    nbs = find_notebooks(a.paths)
+    root = Path.cwd()
+    passed, failed = [], []
+    with ThreadPoolExecutor(a.workers) as ex:
+        for nb, ok, dt, out in ex.map(lambda n: run_one(n, a.flags, a.timeout), nbs):
+            rel = os.path.relpath(nb, root)
+            print(f"{'PASS' if ok else 'FAIL'} {dt:7.1f}s  {rel}", flush=True)
+            (passed if ok else failed).append(rel)
+            if not ok: print("    " + out.strip().replace("\n", "\n    ")[-6000:], flush=True)
+    print(f"{len(passed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed or not nbs else 0)
+
+if __name__ == "__main__":
+    main()
