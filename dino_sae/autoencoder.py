@@ -11,6 +11,7 @@ from typing import Optional
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from .config import Config, StageConfig, get_preset
 from .encoder import DINOEncoder
@@ -96,8 +97,12 @@ class DINOSAE(nn.Module):
         return self.encoder.teacher(x)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        "Latent (B, C, h, w) -> image (B, 3, 16h, 16w)."
-        return self.decoder(z)
+        "Latent (B, C, h, w) -> image (B, 3, p·h, p·w) for the trunk's patch size p (16 for DINOv3)."
+        x = self.decoder(z)
+        H, W = z.shape[-2] * self.encoder.patch_size, z.shape[-1] * self.encoder.patch_size
+        if x.shape[-2:] != (H, W):       # [I] patch-14 trunks: the x16 decoder's output is resized to the input size
+            x = F.interpolate(x, size=(H, W), mode="bilinear", align_corners=False, antialias=True)
+        return x
 
     def forward(self, x: torch.Tensor, tau: Optional[float] = None, teacher: bool = False,
                 generator: Optional[torch.Generator] = None) -> dict:
