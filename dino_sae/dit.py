@@ -15,7 +15,8 @@ import torch.nn.functional as F
 # %% auto 0
 __all__ = ['DIT_SIZES', 'DH_HEAD', 'FourierTimeEmbed', 'sincos_pos_embed', 'Rope2D', 'Attention', 'SwiGLU', 'DiTBlock',
            'FinalLayer', 'LightningDiT', 'DiTDH', 'DiTSpec', 'generator_names', 'generator_spec', 'build_generator',
-           'count_parameters', 'parameter_breakdown', 'forward_flops', 'randomize_parameters_']
+           'build_generator_from_config', 'count_parameters', 'parameter_breakdown', 'forward_flops',
+           'randomize_parameters_']
 
 # %% ../nbs/api/09_dit.ipynb 6
 class FourierTimeEmbed(nn.Module):
@@ -273,6 +274,14 @@ def build_generator(name: str, in_channels: int, input_size, num_classes: int, d
         else: m = LightningDiT(in_channels, input_size, num_classes, **kw)
     m.name, m.spec = name, s
     return m
+
+def build_generator_from_config(cfg, in_channels: int, input_size, num_classes: Optional[int] = None, device=None,
+                                **overrides) -> nn.Module:
+    "The generator of a `dino_sae.config.Config` (`cfg.generator.model`, `.qk_norm`, `.num_classes` unless given)."
+    g = cfg.generator
+    n = g.num_classes if num_classes is None else num_classes
+    if n is None: raise ValueError("generator.num_classes is null in the config: pass num_classes (the training set's)")
+    return build_generator(g.model, in_channels, input_size, n, device=device, qk_norm=g.qk_norm, **overrides)
 
 class _nullctx:
     def __enter__(self): return None
