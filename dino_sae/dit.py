@@ -240,7 +240,7 @@ class DiTSpec:
     freq_dim: int = 256
     qk_norm: bool = False
 
-DIT_SIZES = {"S": (384, 12, 6), "B": (768, 12, 12), "L": (1024, 24, 16), "XL": (1152, 28, 16)}
+DIT_SIZES = {"T": (192, 6, 3), "S": (384, 12, 6), "B": (768, 12, 12), "L": (1024, 24, 16), "XL": (1152, 28, 16)}
 DH_HEAD = (2048, 2, 16)
 _TINY = {"tiny": DiTSpec(16, 2, 2, mlp_ratio=2.0, freq_dim=8),
          "tiny-DH": DiTSpec(16, 1, 2, mlp_ratio=2.0, head_hidden=24, head_depth=1, head_heads=2, freq_dim=8)}
@@ -253,7 +253,7 @@ def generator_spec(name: str, **overrides) -> DiTSpec:
     "The `DiTSpec` of a generator name (`LightningDiT-XL/1`, `DiTDH-S/1`, `tiny`, ...), with fields overridden."
     if name in _TINY: spec = _TINY[name]
     else:
-        m = re.fullmatch(r"(LightningDiT|DiTDH)-(S|B|L|XL)/(\d+)", name)
+        m = re.fullmatch(r"(LightningDiT|DiTDH)-(T|S|B|L|XL)/(\d+)", name)
         if m is None: raise ValueError(f"unknown generator {name!r}; names look like LightningDiT-XL/1, DiTDH-S/1 or tiny "
                                        f"(one of {', '.join(generator_names())})")
         hid, dep, hds = DIT_SIZES[m[2]]
