@@ -16,9 +16,9 @@ from .patch_embed import ConvLayer, RMSNorm2d, build_act, build_norm
 
 # %% auto 0
 __all__ = ['BLOCK_TYPES', 'OpSequential', 'ResidualBlock', 'ChannelDuplicatingPixelUnshuffleUpSampleLayer',
-           'ChannelAveragingLayer', 'InterpolateConvUpSampleLayer', 'ConvPixelShuffleUpSampleLayer', 'LiteMLA',
-           'GLUMBConv', 'ResBlock', 'EfficientViTBlock', 'build_block', 'build_upsample_block', 'DCAEConfig',
-           'paper_decoder_config', 'DCAEDecoder']
+           'ChannelAveragingLayer', 'subpixel_upsample_conv', 'InterpolateConvUpSampleLayer',
+           'ConvPixelShuffleUpSampleLayer', 'use_subpixel', 'LiteMLA', 'GLUMBConv', 'ResBlock', 'EfficientViTBlock',
+           'build_block', 'build_upsample_block', 'DCAEConfig', 'paper_decoder_config', 'DCAEDecoder']
 
 # %% ../nbs/api/06_decoder.ipynb 6
 class OpSequential(nn.Module):
@@ -60,13 +60,33 @@ class ChannelAveragingLayer(nn.Module):
         B, C, H, W = x.shape
         return x.view(B, self.out_channels, self.group, H, W).mean(2)
 
+def _phase_kernels(w: torch.Tensor) -> list:
+    "The four 2x2 kernels (phases (0,0), (0,1), (1,0), (1,1)) equal to nearest x2 up-sampling followed by the 3x3 `w`."
+    rows = (torch.stack([w[:, :, 0], w[:, :, 1] + w[:, :, 2]], 2), torch.stack([w[:, :, 0] + w[:, :, 1], w[:, :, 2]], 2))
+    return [torch.stack(c, -1) for r in rows for c in ((r[..., 0], r[..., 1] + r[..., 2]), (r[..., 0] + r[..., 1], r[..., 2]))]
+
+def subpixel_upsample_conv(x: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor]) -> torch.Tensor:
+    """`conv3x3(nearest_upsample_x2(x))` computed at the input resolution: one 2x2 conv per output phase, then
+    pixel-shuffle. The same function (sums regrouped), 4/9 of the multiply-adds, no 4x-sized intermediate."""
+    B, _, h, w = x.shape
+    xp = F.pad(x, (1, 1, 1, 1))
+    ks = _phase_kernels(weight)
+    out = torch.stack([F.conv2d(xp[:, :, a:a + h + 1, c:c + w + 1], ks[2 * a + c], bias) for a in (0, 1) for c in (0, 1)], 2)
+    return F.pixel_shuffle(out.reshape(B, -1, h, w), 2)
+
 class InterpolateConvUpSampleLayer(nn.Module):
     "Nearest up-sampling by `factor`, then a conv (with bias)."
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3, factor: int = 2, mode: str = "nearest"):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3, factor: int = 2, mode: str = "nearest",
+                 subpixel: Optional[bool] = None):
         super().__init__()
         self.factor, self.mode = factor, mode
+        self.subpixel = subpixel        # None: the sub-pixel form on CPU, the literal form elsewhere
         self.conv = ConvLayer(in_channels, out_channels, kernel_size, use_bias=True)
     def forward(self, x):
+        sub = self.subpixel if self.subpixel is not None else x.device.type == "cpu"
+        if sub and self.factor == 2 and self.mode == "nearest" and self.conv.conv.kernel_size == (3, 3) \
+                and self.conv.norm is None and self.conv.act is None:
+            return subpixel_upsample_conv(x, self.conv.conv.weight, self.conv.conv.bias)
         return self.conv(F.interpolate(x, scale_factor=self.factor, mode=self.mode))
 
 class ConvPixelShuffleUpSampleLayer(nn.Module):
@@ -79,6 +99,13 @@ class ConvPixelShuffleUpSampleLayer(nn.Module):
         return F.pixel_shuffle(self.conv(x), self.factor)
 
 # %% ../nbs/api/06_decoder.ipynb 9
+def use_subpixel(module: nn.Module, enabled: Optional[bool] = None) -> nn.Module:
+    "Set the `InterpolateConv` form in `module`: True (sub-pixel), False (literal, as the release), None (by device)."
+    for m in module.modules():
+        if isinstance(m, InterpolateConvUpSampleLayer): m.subpixel = enabled
+    return module
+
+# %% ../nbs/api/06_decoder.ipynb 12
 class LiteMLA(nn.Module):
     "Lightweight (multi-scale) ReLU linear attention of EfficientViT, as configured by DC-AE."
     def __init__(self, in_channels: int, out_channels: int, dim: int = 32, heads: Optional[int] = None,
@@ -132,7 +159,7 @@ class GLUMBConv(nn.Module):
         x, gate = x.chunk(2, dim=1)
         return self.point_conv(x * self.glu_act(gate))
 
-# %% ../nbs/api/06_decoder.ipynb 13
+# %% ../nbs/api/06_decoder.ipynb 16
 BLOCK_TYPES = ("ResBlock", "EViT_GLU", "EViTS5_GLU")
 
 class ResBlock(nn.Module):
@@ -186,7 +213,7 @@ def _project_in(in_channels: int, out_channels: int, shortcut: Optional[str]) ->
     if shortcut == "averaging": return ResidualBlock(conv, ChannelAveragingLayer(in_channels, out_channels))
     raise ValueError(f"in_shortcut {shortcut!r}: choose 'duplicating', 'averaging' or None")
 
-# %% ../nbs/api/06_decoder.ipynb 15
+# %% ../nbs/api/06_decoder.ipynb 18
 @dataclass
 class DCAEConfig:
     "Decoder configuration in the released code's `DecoderConfig` vocabulary (+ `released` and block details)."
@@ -240,7 +267,7 @@ def paper_decoder_config(latent_channels: int = 1024) -> DCAEConfig:
                       upsample_block_type="InterpolateConv", upsample_match_channel=True, upsample_shortcut="duplicating",
                       out_norm="trms2d", out_act="relu", released=True)
 
-# %% ../nbs/api/06_decoder.ipynb 16
+# %% ../nbs/api/06_decoder.ipynb 19
 class DCAEDecoder(nn.Module):
     "The DC-AE decoder of DINO-SAE; parameter names match the released checkpoint's `decoder.*` entries."
     def __init__(self, cfg: DCAEConfig = None, latent_channels: Optional[int] = None):

@@ -25,7 +25,7 @@ class RMSNorm2d(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         rms = torch.rsqrt(x.pow(2).mean(dim=(1, 2, 3), keepdim=True) + self.eps)
-        return self.weight * (x * rms)
+        return self.weight * (x * rms)          # the release's order of operations (the parity fixture is at fp32 noise)
 
     def extra_repr(self): return f"{self.num_channels}, eps={self.eps}"
 
