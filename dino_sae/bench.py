@@ -11,7 +11,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 # %% auto 0
-__all__ = ['GROUPS', 'count_flops', 'measure', 'emit', 'group', 'bench_matmul', 'main']
+__all__ = ['GROUPS', 'count_flops', 'measure', 'emit', 'group', 'bench_matmul', 'bench_dit', 'bench_sample', 'bench_sae', 'main']
 
 # %% ../nbs/api/18_bench.ipynb 5
 def count_flops(fn: Callable) -> int:
@@ -31,8 +31,10 @@ def measure(name: str, fn: Callable, items: int, config: Optional[dict] = None, 
             device=None, flops: Optional[int] = None, min_time: float = 0.0) -> dict:
     "Median wall time of `fn()` over `repeats` runs after `warmup`; `items` processed per call."
     if device is not None and torch.device(device).type == "cuda": torch.cuda.reset_peak_memory_stats()
-    f = count_flops(fn) if flops is None else flops
-    for _ in range(warmup): fn()
+    f = flops
+    for i in range(max(warmup, 1 if flops is None else 0)):
+        if f is None: f = count_flops(fn)       # the first warm-up call is also the FLOP count
+        else: fn()
     _sync(device)
     times = []
     while len(times) < repeats or sum(times) < min_time:
@@ -60,6 +62,89 @@ def bench_matmul(args):
     yield measure(f"matmul-fp32-{n}", lambda: a @ b, items=1, config=dict(n=n), device=args.device, repeats=args.repeats)
 
 # %% ../nbs/api/18_bench.ipynb 11
+def _dit_configs(args):
+    from dino_sae.config import get_preset
+    tiny = get_preset(args.preset)
+    C = 384 if not tiny.encoder.trunk_kwargs.get("embed_dim") else tiny.encoder.trunk_kwargs["embed_dim"]
+    h = tiny.data.image_size // 16
+    yield args.preset, dict(model=tiny.generator.model, C=C, size=h, classes=16, batch=tiny.dit.batch_size, overrides={})
+    if not args.quick:
+        depth = 28 if getattr(args, "full_xl", False) else 2
+        yield "xl-width", dict(model="LightningDiT-XL/1", C=1024, size=16, classes=1000, batch=2, overrides=dict(depth=depth))
+
+@group("dit")
+def bench_dit(args):
+    from dino_sae.dit import build_generator, randomize_parameters_
+    from dino_sae.rfm import FlowObjective, train_step
+    for label, c in _dit_configs(args):
+        torch.manual_seed(0)
+        m = randomize_parameters_(build_generator(c["model"], c["C"], c["size"], c["classes"], device=args.device, **c["overrides"]))
+        obj = FlowObjective(kind="riemannian", lambda_rad=0.1, class_dropout=0.1)
+        opt = torch.optim.AdamW(m.parameters(), lr=1e-4)
+        z = torch.randn(c["batch"], c["C"], c["size"], c["size"], device=args.device)
+        y = torch.randint(0, c["classes"], (c["batch"],), device=args.device)
+        cfg = dict(c, params_m=round(sum(p.numel() for p in m.parameters()) / 1e6, 2), loss="riemannian+rad")
+        yield measure(f"dit-train-step/{label}", lambda: train_step(m, obj, opt, z, y, grad_clip=1.0), items=c["batch"],
+                      config=cfg, device=args.device, repeats=args.repeats)
+        del m, opt
+
+@group("sample")
+def bench_sample(args):
+    from dino_sae.dit import build_generator, randomize_parameters_
+    from dino_sae.rfm import sample
+    for label, c in _dit_configs(args):
+        torch.manual_seed(0)
+        m = randomize_parameters_(build_generator(c["model"], c["C"], c["size"], c["classes"], device=args.device, **c["overrides"])).eval()
+        y = torch.randint(0, c["classes"], (c["batch"],))
+        steps = 10 if label == "xl-width" else 25
+        for sampler in ("euler_proj", "expmap"):
+            for cfg_scale in (1.0, 1.5):
+                fn = lambda: sample(m, y, (c["C"], c["size"], c["size"]), steps=steps, sampler=sampler,
+                                    cfg_scale=cfg_scale, seed=0, device=args.device)
+                with torch.no_grad():
+                    yield measure(f"sample/{label}/{sampler}/cfg{cfg_scale}", lambda: fn(), items=c["batch"],
+                                  config=dict(c, steps=steps, sampler=sampler, cfg_scale=cfg_scale),
+                                  device=args.device, repeats=args.repeats)
+        del m
+
+# %% ../nbs/api/18_bench.ipynb 13
+def _sae_configs(args):
+    from dino_sae.config import get_preset
+    yield args.preset, get_preset(args.preset), None
+    if not args.quick: yield "paper", get_preset("paper-v1"), 1
+
+@group("sae")
+def bench_sae(args):
+    import warnings
+    from dino_sae.autoencoder import DINOSAE, sae_train_step
+    from dino_sae.losses import SAELoss
+    from dino_sae.config import apply_overrides
+    for label, cfg, batch in _sae_configs(args):
+        cfg = apply_overrides(cfg, {"assets": "random"})
+        B = batch or cfg.sae.batch_size
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.manual_seed(0)
+            model = DINOSAE(cfg).to(args.device); crit = SAELoss.from_config(cfg).to(args.device)
+        stage = cfg.sae.stages[0]
+        model.set_stage(stage)
+        opt = torch.optim.AdamW(model.trainable_parameters(), lr=stage.lr)
+        S = cfg.data.image_size
+        x = torch.rand(B, 3, S, S, device=args.device) * 2 - 1
+        ac = torch.bfloat16 if torch.device(args.device).type == "cuda" and cfg.sae.precision == "bf16" else None
+        info = dict(preset=cfg.name, image_size=S, batch=B, trunk=cfg.encoder.trunk,
+                    decoder_params_m=round(sum(p.numel() for p in model.decoder.parameters()) / 1e6, 2),
+                    autocast=str(ac))
+        yield measure(f"sae-train-step/{label}", lambda: sae_train_step(model, crit, opt, x, stage, autocast_dtype=ac),
+                      items=B, config=info, device=args.device, repeats=args.repeats if label != "paper" else 1)
+        model.eval()
+        z = model.encode(x)["latent"].detach()
+        with torch.no_grad():
+            yield measure(f"decoder-forward/{label}", lambda: model.decode(z), items=B, config=info,
+                          device=args.device, repeats=args.repeats if label != "paper" else 1)
+        del model, crit, opt
+
+# %% ../nbs/api/18_bench.ipynb 15
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m dino_sae.bench", description=
                                  "Throughput, GFLOP/s and peak memory of DINO-SAE's hot paths, one JSON line each.")
@@ -67,7 +152,9 @@ def main(argv=None):
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="small configurations only")
+    ap.add_argument("--preset", default="tiny", help="preset of the small configurations (tiny; smoke for a check)")
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--full-xl", dest="full_xl", action="store_true", help="all 28 blocks for the XL-width generator")
     args = ap.parse_args(argv)
     if args.threads: torch.set_num_threads(args.threads)
     names = args.only.split(",") if args.only else list(GROUPS)
@@ -78,6 +165,6 @@ def main(argv=None):
     for n in names:
         for row in GROUPS[n](args): emit(row)
 
-# %% ../nbs/api/18_bench.ipynb 12
+# %% ../nbs/api/18_bench.ipynb 16
 #| eval: false
 if __name__ == "__main__": main()

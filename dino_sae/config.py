@@ -447,8 +447,8 @@ def _small(name: str) -> Config:
         if s.noise: s.tau_ramp_steps = n // 2
     c.sae.batch_size, c.sae.precision, c.sae.warmup_steps = (4 if smoke else 16), "fp32", (0 if smoke else 20)
     for s in c.sae.stages: s.lr = max(s.lr, 2e-4 if not smoke else 1e-3)   # small runs need a larger lr [I]
-    c.generator = GeneratorConfig(model="tiny" if smoke else "LightningDiT-S/1", num_classes=None, class_dropout=0.1)
-    c.dit = DiTTrainConfig(steps=3 if smoke else 1500, batch_size=4 if smoke else 32, lr=1e-3 if smoke else 3e-4,
+    c.generator = GeneratorConfig(model="tiny" if smoke else "LightningDiT-T/1", num_classes=None, class_dropout=0.1)
+    c.dit = DiTTrainConfig(steps=3 if smoke else 600, batch_size=4 if smoke else 64, lr=1e-3 if smoke else 5e-4,
                            lr_schedule="constant", warmup_steps=0, sample_every=10**9)
     c.sampler = SamplerConfig(name="euler_proj", steps=4 if smoke else 25, decode_scale=None)
     c.eval = EvalConfig(rfid_split="val", rfid_images=8 if smoke else 256, gen_samples=8 if smoke else 256,
