@@ -115,7 +115,7 @@ def released_stem_state_dict(sd: dict, prefix: str = "dino_model.patch_embed.") 
     "The stem's entries of a released state dict, with `prefix` removed (keys `cnn.{i}.conv.weight`, ...)."
     return {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix + "cnn.")}
 
-# %% ../nbs/api/04_patch_embed.ipynb 19
+# %% ../nbs/api/04_patch_embed.ipynb 21
 def build_student_embed(kind: str, trunk: nn.Module, widths: Sequence[int] = (64, 128, 256)) -> nn.Module:
     "The student's embedding for `trunk`: `stem` (a new HierarchicalPatchEmbed) or `patchify` (the trunk's own, frozen)."
     if kind == "stem": return HierarchicalPatchEmbed.for_trunk(trunk, widths)
