@@ -252,12 +252,15 @@ def update_run_json(run_dir, **fields) -> dict:
     return info
 
 def new_run_dir(cfg, kind: str, root=None) -> Path:
-    "A fresh folder name `ROOT/KIND-NAME-YYYYmmdd-HHMMSS` (ROOT = cfg.run.out_dir), agreed on by every rank."
-    stamp = D.broadcast_object(datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
-    base = Path(root or cfg.run.out_dir) / f"{kind}-{cfg.name}-{stamp}"
-    p, k = base, 1
-    while p.exists(): p, k = Path(f"{base}-{k}"), k + 1
-    return p
+    "A fresh, created folder `ROOT/KIND-NAME-YYYYmmdd-HHMMSS[-k]` (ROOT = cfg.run.out_dir), chosen by rank 0 for every rank."
+    p = None
+    if D.is_main():
+        base = Path(root or cfg.run.out_dir) / f"{kind}-{cfg.name}-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+        p, k = base, 1
+        while True:                                   # claim the name with an exclusive mkdir
+            try: p.mkdir(parents=True); break
+            except FileExistsError: p, k = Path(f"{base}-{k}"), k + 1
+    return Path(D.broadcast_object(str(p) if p else None))
 
 # %% ../nbs/api/12_checkpoint.ipynb 24
 def _jsonable(v):

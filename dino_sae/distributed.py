@@ -272,7 +272,8 @@ class EpochLoader:
         s.set_epoch(self.epoch)
         dl = DataLoader(self.dataset, batch_size=self.batch_size, sampler=_SkipSampler(s, self.batch * self.batch_size),
                         drop_last=True, num_workers=self.num_workers, pin_memory=self.pin_memory,
-                        worker_init_fn=_WorkerInit(self.seed * 7919 + self.rank * 104729 + self.epoch * 31))
+                        worker_init_fn=_WorkerInit(self.seed * 7919 + self.rank * 104729 + self.epoch * 31),
+                        generator=torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch * 1009 + self.rank))
         self._it = iter(dl)
 
     def __iter__(self): return self
