@@ -19,7 +19,9 @@ __all__ = ['INCEPTION', 'OFFLINE_FE', 'OFFLINE_RECIPE', 'frechet_distance', 'fea
            'MetricUnavailable', 'lpips_model', 'lpips_distance', 'UInt8Images', 'load_reference_npz', 'fidelity_kwargs',
            'default_layer', 'extract_features', 'OfflineClassifier', 'classifier_accuracy', 'train_offline_classifier',
            'offline_classifier_path', 'load_offline_classifier', 'offline_classifier', 'fidelity_metrics',
-           'class_balanced_assignment', 'assignment_protocol', 'linear_probe']
+           'class_balanced_assignment', 'assignment_protocol', 'linear_probe', 'balanced_subset', 'quality_extractors',
+           'probe_cls', 'evaluate_autoencoder', 'mean_token_norm', 'generate_samples', 'evaluate_generator',
+           'write_metrics', 'evaluate_run', 'main']
 
 # %% ../nbs/api/15_metrics.ipynb 6
 def _np64(a) -> np.ndarray:
@@ -507,12 +509,13 @@ def linear_probe(train_x, train_y, val_x, val_y, num_classes: Optional[int] = No
     opt = torch.optim.AdamW(head.parameters(), lr, weight_decay=weight_decay)
     per = max(1, math.ceil(len(tx) / batch_size)); total = epochs * per
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / total)))
-    for _ in range(epochs):
-        perm = torch.randperm(len(tx), generator=g).to(dev)
-        for s in range(per):
-            i = perm[s * batch_size:(s + 1) * batch_size]
-            loss = F.cross_entropy(head(tx[i]), ty[i])
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
+    with torch.enable_grad():                      # also when called under no_grad (the run evaluation)
+        for _ in range(epochs):
+            perm = torch.randperm(len(tx), generator=g).to(dev)
+            for s in range(per):
+                i = perm[s * batch_size:(s + 1) * batch_size]
+                loss = F.cross_entropy(head(tx[i]), ty[i])
+                opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
     k = min(5, K)
     with torch.no_grad():
         def acc(x, y):
@@ -523,3 +526,403 @@ def linear_probe(train_x, train_y, val_x, val_y, num_classes: Optional[int] = No
                 protocol=dict(features="standardised with train mean/std", head="one nn.Linear", loss="cross-entropy",
                               optimizer="AdamW", lr=lr, weight_decay=weight_decay, schedule="cosine", batch_size=batch_size,
                               epochs=epochs, seed=seed, top5_k=k))
+
+# %% ../nbs/api/15_metrics.ipynb 48
+def balanced_subset(targets: Sequence[int], n: Optional[int] = None) -> list:
+    "Indices of the first `n` items of a round-robin over classes (each class in file order); all when `n` is None."
+    by = {}
+    for i, t in enumerate(targets): by.setdefault(int(t), []).append(i)
+    order = [i for k in range(max((len(v) for v in by.values()), default=0)) for c in sorted(by) if k < len(by[c]) for i in [by[c][k]]]
+    return order if n is None else order[:n]
+
+def _write_pngs(images: torch.Tensor, indices: Sequence[int], folder: Path) -> None:
+    from PIL import Image
+    folder.mkdir(parents=True, exist_ok=True)
+    for img, i in zip(images.cpu(), indices):
+        Image.fromarray(img.permute(1, 2, 0).numpy()).save(folder / f"{int(i):06d}.png")
+
+def _fresh_folder(folder: Path) -> Path:
+    "An empty `folder` (rank 0 removes PNGs of an earlier evaluation; everyone waits)."
+    from dino_sae import distributed as D
+    if D.is_main():
+        folder.mkdir(parents=True, exist_ok=True)
+        for p in folder.glob("*.png"): p.unlink()
+    D.barrier()
+    return folder
+
+def _q(u8: torch.Tensor) -> torch.Tensor: return u8.double() / 127.5 - 1
+
+def _metric_policy(cfg) -> str: return "require" if cfg.assets == "require" else "auto"
+
+def quality_extractors(policy: str = "auto", device="cpu") -> list:
+    "The feature extractors usable here: Inception when its weights exist (never random), and always the offline classifier."
+    from dino_sae.assets import resolve_inception
+    out = []
+    path, rec = resolve_inception(policy)
+    if path is not None: out.append(dict(name=INCEPTION, weights=str(path), record=rec, offline=False))
+    _, crec = offline_classifier(device="cpu")
+    out.append(dict(name=OFFLINE_FE, weights=crec["file"], record=crec, offline=True))
+    return out, (None if path is not None else dict(inception=rec, reason="Inception weights not available "
+                 "(no network and no local file); FID/IS/KID/PR are reported as offline-classifier substitutes"))
+
+def _labelled(value, offline: bool, what: str):
+    "A summary entry: the number, or for an offline substitute a dict that says so."
+    if value is None or not offline: return value
+    return dict(value=value, kind="offline", note=f"offline substitute: {what} in the features of the offline classifier "
+                "(16-class CNN trained on the embedded sample set), not Inception; not comparable with published numbers")
+
+def _class_names(cfg) -> list:
+    from dino_sae.data import dataset_root
+    d = dataset_root(cfg.data) / cfg.data.train_split
+    return sorted(p.name for p in d.iterdir() if p.is_dir() and not p.name.startswith(".")) if d.is_dir() else []
+
+@torch.no_grad()
+def _offline_class_accuracy(folder_or_images, labels: Sequence[int], run_classes: list, device="cpu"):
+    "Accuracy of the offline classifier on images whose run-class labels are `labels`; None (and why) when the classes differ."
+    clf, rec = offline_classifier(device=device)
+    if list(run_classes) != list(rec["classes"]):
+        return None, "the run's classes are not the embedded sample set's: class accuracy needs the offline classifier's classes"
+    imgs = folder_or_images
+    if isinstance(imgs, (str, Path)):
+        from PIL import Image
+        files = sorted(Path(imgs).glob("*.png"))
+        imgs = torch.stack([torch.from_numpy(np.array(Image.open(f).convert("RGB"))).permute(2, 0, 1) for f in files])
+    return classifier_accuracy(clf, imgs, torch.as_tensor(list(labels))), None
+
+# %% ../nbs/api/15_metrics.ipynb 50
+@torch.no_grad()
+def _cls_features(model, ds, indices, batch_size: int, device) -> tuple:
+    "(student CLS, teacher CLS, labels) of `ds[indices]`, this rank's share, gathered on every rank."
+    from dino_sae import distributed as D
+    r, w = D.get_rank(), D.get_world_size()
+    mine = list(indices)[r::w]
+    s, t, y = [], [], []
+    for b in range(0, len(mine), batch_size):
+        items = [ds[i] for i in mine[b:b + batch_size]]
+        x = torch.stack([it[0] for it in items]).to(device)
+        cs, ct = model.encode(x)["cls"], model.encode_teacher(x)["cls"]
+        if cs is None or ct is None: return None, None, None
+        s.append(cs.float()); t.append(ct.float()); y.append(torch.tensor([it[1] for it in items], device=device))
+    dim = model.latent_channels
+    cat = lambda v, shape: torch.cat(v) if v else torch.zeros(shape, device=device)
+    s, t, y = cat(s, (0, dim)), cat(t, (0, dim)), cat(y, (0,)).long()
+    return D.all_gather_cat(s).cpu(), D.all_gather_cat(t).cpu(), D.all_gather_cat(y).cpu()
+
+def probe_cls(model, cfg, *, train_images: Optional[int] = None, val_indices=None, batch_size: Optional[int] = None,
+              device="cpu", epochs: Optional[int] = None, lr: Optional[float] = None) -> Optional[dict]:
+    "The linear probe on the CLS token of teacher and student (train split -> eval split); None when the trunk has no CLS."
+    from dino_sae.data import dataset_from_config
+    bs = batch_size or max(cfg.eval.batch_size, 64)        # frozen forward passes only: larger batches than sampling
+    tr = dataset_from_config(cfg.data, "train", hflip=False)
+    va = dataset_from_config(cfg.data, cfg.eval.rfid_split, hflip=False)
+    tri = balanced_subset(tr.targets, train_images)
+    vai = list(val_indices) if val_indices is not None else list(range(len(va)))
+    s_tr, t_tr, y_tr = _cls_features(model, tr, tri, bs, device)
+    if s_tr is None: return None
+    s_va, t_va, y_va = _cls_features(model, va, vai, bs, device)
+    K = len(tr.classes)
+    kw = dict(num_classes=K, epochs=epochs or cfg.eval.probe_epochs, lr=lr or cfg.eval.probe_lr, seed=cfg.seed)
+    res = dict(teacher=linear_probe(t_tr, y_tr, t_va, y_va, **kw), student=linear_probe(s_tr, y_tr, s_va, y_va, **kw))
+    res["protocol"] = dict(token="final-norm CLS (x_norm_clstoken)", teacher="frozen trunk, original patchify",
+                           student="same trunk fed by the stem", train_split=cfg.data.train_split, n_train=len(tri),
+                           eval_split=cfg.eval.rfid_split, n_eval=len(vai), augmentation="none (ADM centre crop)",
+                           **res["teacher"]["protocol"])
+    for k in ("teacher", "student"): res[k].pop("protocol")
+    return res
+
+@torch.no_grad()
+def evaluate_autoencoder(model, cfg, out_dir, *, tag: str = "final", split: Optional[str] = None,
+                         num_images: Optional[int] = None, batch_size: Optional[int] = None, device="cpu",
+                         probe: bool = True, probe_train_images: Optional[int] = None, verbose: bool = False) -> Optional[dict]:
+    "Reconstruction metrics of `model` on the eval split (see above); the result with its protocol on rank 0, None elsewhere."
+    from dino_sae import distributed as D
+    from dino_sae.data import dataset_from_config, to_uint8
+    split = split or cfg.eval.rfid_split
+    bs = batch_size or cfg.eval.batch_size
+    ds = dataset_from_config(cfg.data, split, hflip=False)
+    idx = balanced_subset(ds.targets, num_images or cfg.eval.rfid_images)
+    folder = _fresh_folder(Path(out_dir) / "eval" / tag / f"recon-{split}")
+    policy = _metric_policy(cfg)
+    try: lp, lp_rec = lpips_model(cfg.loss.lpips_net, policy); lp = lp.to(device); lp_reason = None
+    except MetricUnavailable as e: lp, lp_rec, lp_reason = None, None, str(e)
+    r, w = D.get_rank(), D.get_world_size()
+    mine = idx[r::w]
+    rows = []
+    t0 = time.time()
+    for b in range(0, len(mine), bs):
+        chunk = mine[b:b + bs]
+        x = torch.stack([ds[i][0] for i in chunk]).to(device)
+        enc = model.encode(x)
+        y = model.decode(enc["latent"]).float().clamp(-1, 1)
+        cos = F.cosine_similarity(enc["latent"].float(), model.encode_teacher(x)["latent"].float(), dim=1).flatten(1).mean(1)
+        x8, y8 = to_uint8(x).cpu(), to_uint8(y).cpu()
+        p, s = psnr(_q(x8), _q(y8)), ssim(_q(x8), _q(y8))
+        l = lpips_distance(_q(x8).float(), _q(y8).float(), lp) if lp is not None else [None] * len(chunk)
+        _write_pngs(y8, chunk, folder)
+        rows += [dict(index=int(i), label=int(ds.targets[i]), psnr=float(a), ssim=float(c), lpips=None if d is None else float(d),
+                      cos=float(e)) for i, a, c, d, e in zip(chunk, p, s, l, cos.cpu())]
+        if verbose: print(f"reconstruction: {len(rows)}/{len(mine)} images (rank {r})", file=sys.stderr)
+    rows = sorted(sum(D.gather_objects(rows), []), key=lambda d: d["index"])
+    D.barrier()
+    pr = probe_cls(model, cfg, train_images=probe_train_images, device=device) if probe else None
+    if not D.is_main(): return None
+    ref = UInt8Images(ds, idx)
+    exts, missing = quality_extractors(policy)
+    fid = {}
+    for e in exts:
+        m = fidelity_metrics(str(folder), ref, isc=False, kid=False, prc=False, feature_extractor=e["name"],
+                             weights_path=e["weights"], batch_size=bs, device=device)
+        fid[e["name"]] = dict(fd=m["metrics"]["fid"], protocol=m["protocol"], weights=e["record"])
+    names = _class_names(cfg)
+    acc, acc_why = _offline_class_accuracy(str(folder), [d["label"] for d in rows], names)
+    acc_gt, _ = _offline_class_accuracy(torch.stack([ref[i] for i in range(len(ref))]), [d["label"] for d in rows], names)
+    col = lambda k: [d[k] for d in rows]
+    ps, lps = summarize(col("psnr")), (summarize(col("lpips")) if lp is not None else None)
+    inc = fid.get(INCEPTION)
+    summary = dict(rfid=inc["fd"] if inc else _labelled(fid[OFFLINE_FE]["fd"], True, "rFID (Fréchet distance)"),
+                   psnr=ps["mean"], psnr_n_inf=ps["n_inf"], ssim=summarize(col("ssim"))["mean"],
+                   lpips=lps["mean"] if lps else None, cos=summarize(col("cos"))["mean"],
+                   fd_offline=fid[OFFLINE_FE]["fd"], class_acc_offline=acc, class_acc_offline_originals=acc_gt,
+                   probe=None if pr is None else {k: dict(top1=pr[k]["top1"], top5=pr[k]["top5"]) for k in ("teacher", "student")})
+    protocol = dict(
+        kind="reconstruction", split=split, split_root=str(ds.root), num_images=len(idx), image_size=cfg.data.image_size,
+        selection="class-balanced: round-robin over classes, each class in file order", crop="ADM centre crop",
+        reference="the same images' originals (ADM centre crop, uint8)", images_written=str(folder),
+        psnr="per image on uint8-quantised original and reconstruction (data range 255), mean over finite values; "
+             f"{ps['n_inf']} identical image(s) (PSNR = inf) excluded from the mean and counted in psnr_n_inf",
+        ssim="scikit-image convention: 7x7 uniform window, sample covariance, mean over channels, on uint8-quantised images",
+        lpips=dict(net=cfg.loss.lpips_net, weights=lp_rec) if lp is not None else dict(net=cfg.loss.lpips_net, available=False, reason=lp_reason),
+        cos="mean over tokens and images of cos(student latent, teacher latent)",
+        rfid=dict(feature_extractor=INCEPTION, layer="2048", weights=inc["weights"]) if inc else dict(available=False, **missing),
+        offline=dict(feature_extractor=OFFLINE_FE, layer="feat (64-d)", classifier=fid[OFFLINE_FE]["weights"], offline_substitute=True,
+                     class_accuracy=acc_why or "offline classifier's top-1 on the reconstructions (and on the originals) vs their labels"),
+        linear_probe=None if pr is None else pr["protocol"], world_size=w, device=str(device), batch_size=bs,
+        seconds=round(time.time() - t0, 1))
+    return dict(summary=summary, protocol=protocol,
+                details=dict(psnr=ps, ssim=summarize(col("ssim")), lpips=lps, cos=summarize(col("cos")),
+                             fd={k: v["fd"] for k, v in fid.items()}, probe=pr and {k: pr[k] for k in ("teacher", "student")}))
+
+# %% ../nbs/api/15_metrics.ipynb 52
+@torch.no_grad()
+def mean_token_norm(sae, cfg, n: int = 64, device="cpu") -> float:
+    "The mean token norm of the autoencoder's latents on `n` class-balanced eval images (the decode scale when the config leaves it None)."
+    from dino_sae.data import dataset_from_config
+    ds = dataset_from_config(cfg.data, cfg.eval.rfid_split, hflip=False)
+    idx = balanced_subset(ds.targets, n)
+    x = torch.stack([ds[i][0] for i in idx]).to(device)
+    return float(sae.encode(x)["latent"].float().norm(dim=1).mean())
+
+@torch.no_grad()
+def generate_samples(generator, sae, cfg, folders: dict, *, num_samples: int, num_classes: int, seed: int = 0,
+                     batch_size: int = 64, device="cpu", cfg_scale: Optional[float] = None, verbose: bool = False) -> dict:
+    "Draw this rank's class-balanced share of `num_samples` and write each decoded at every scale of `folders` ({scale: folder})."
+    from dino_sae import distributed as D
+    from dino_sae import rfm
+    from dino_sae.data import to_uint8
+    from dino_sae.probes import rescale_tokens
+    a = class_balanced_assignment(num_samples, num_classes, D.get_rank(), D.get_world_size(), seed)
+    shape = sae.latent_shape(cfg.data.image_size)
+    kw = rfm.sampler_kwargs_from_config(cfg)
+    if cfg_scale is not None: kw["cfg_scale"] = cfg_scale
+    from dino_sae.sphere import default_radius
+    R = kw["R"] if kw["R"] is not None else default_radius(shape[0])
+    for b in range(0, len(a["index"]), batch_size):
+        sl = slice(b, b + batch_size)
+        noise = torch.cat([rfm.initial_noise(1, shape, int(s), kw["sampler"], R) for s in a["seed"][sl]])
+        z = rfm.sample(generator, a["label"][sl].to(device), shape, noise=noise, device=device, **kw)
+        for s, folder in folders.items():
+            zz = z if s is None else rescale_tokens(z, s)
+            _write_pngs(to_uint8(sae.decode(zz).float().clamp(-1, 1)), a["index"][sl].tolist(), folder)
+        if verbose: print(f"samples: {min(b + batch_size, len(a['index']))}/{len(a['index'])} (rank {D.get_rank()})", file=sys.stderr)
+    return dict(sampler=kw, latent_shape=list(shape), radius=R)
+
+def _reference_for(cfg, reference, offline: bool):
+    "The reference input for one extractor: an npz (Inception statistics) only for Inception; images otherwise."
+    from dino_sae.data import dataset_from_config
+    if reference is not None and not (offline and _is_npz(reference)):
+        return reference, dict(kind="npz" if _is_npz(reference) else "folder", path=str(reference))
+    if reference is not None and _is_npz(reference):
+        ref = load_reference_npz(reference)
+        if ref["images"] is not None:
+            return UInt8Images(ref["images"], layout="NHWC"), dict(kind="npz images (arr_0)", path=str(reference))
+    ds = dataset_from_config(cfg.data, cfg.eval.rfid_split, hflip=False)
+    return UInt8Images(ds), dict(kind="eval split images", split=cfg.eval.rfid_split, root=str(ds.root), n=len(ds))
+
+def evaluate_generator(generator, sae, cfg, out_dir, *, tag: str = "main", num_samples: Optional[int] = None,
+                       reference=None, decode_scale: Optional[float] = None, decode_scales: Sequence[float] = (),
+                       cfg_scale: Optional[float] = None, seed: Optional[int] = None, batch_size: Optional[int] = None,
+                       device="cpu", verbose: bool = False) -> Optional[dict]:
+    "Generation metrics of `generator` (+ the autoencoder `sae`): gFID/IS/KID/PR (or offline substitutes), class accuracy, a decode-scale sweep."
+    from dino_sae import distributed as D
+    N = num_samples or cfg.eval.gen_samples
+    K = int(getattr(D.unwrap(generator), "num_classes"))
+    seed = cfg.seed if seed is None else seed
+    bs = batch_size or cfg.eval.batch_size
+    scale_src = "config (sampler.decode_scale)"
+    if decode_scale is None: decode_scale = cfg.sampler.decode_scale
+    else: scale_src = "given"
+    if decode_scale is None and cfg.flow.kind == "riemannian":
+        decode_scale, scale_src = mean_token_norm(sae, cfg, device=device), "mean token norm of 64 eval-split latents (sampler.decode_scale is null)"
+    scales = list(dict.fromkeys([decode_scale] + [float(s) for s in decode_scales]))
+    root = Path(out_dir) / "eval" / tag
+    folders = {s: _fresh_folder(root / ("samples" if s == decode_scale else f"samples-s{s:g}")) for s in scales}
+    t0 = time.time()
+    info = generate_samples(generator, sae, cfg, folders, num_samples=N, num_classes=K, seed=seed, batch_size=bs,
+                            device=device, cfg_scale=cfg_scale, verbose=verbose)
+    D.barrier()
+    if not D.is_main(): return None
+    reference = reference if reference is not None else cfg.eval.fid_reference
+    exts, missing = quality_extractors(_metric_policy(cfg))
+    labels = class_balanced_assignment(N, K, 0, 1, seed)["label"].tolist()
+    names = _class_names(cfg)
+    per_scale, refs = {}, {}
+    for s, folder in folders.items():
+        res = {}
+        for e in exts:
+            ref, rdesc = _reference_for(cfg, reference, e["offline"])
+            refs[e["name"]] = rdesc
+            m = fidelity_metrics(str(folder), ref, feature_extractor=e["name"], weights_path=e["weights"], batch_size=bs, device=device)
+            res[e["name"]] = dict(m["metrics"], protocol=m["protocol"])
+        acc, acc_why = _offline_class_accuracy(str(folder), labels, names[:K] if len(names) >= K else names)
+        res["class_acc_offline"] = acc
+        per_scale[s] = res
+    main = per_scale[decode_scale]
+    inc, off = main.get(INCEPTION), main[OFFLINE_FE]
+    pick = lambda k, what: inc[k] if inc else _labelled(off[k], True, what)
+    summary = dict(gfid=pick("fid", "gFID (Fréchet distance)"), **{"is": pick("isc_mean", "IS (Inception Score)")},
+                   kid=pick("kid_mean", "KID"), precision=pick("precision", "precision"), recall=pick("recall", "recall"),
+                   fd_offline=off["fid"], is_offline=off["isc_mean"], kid_offline=off["kid_mean"],
+                   precision_offline=off["precision"], recall_offline=off["recall"], class_acc_offline=main["class_acc_offline"],
+                   decode_scale=decode_scale,
+                   decode_scale_sweep=[dict(scale=s, gfid=(r[INCEPTION]["fid"] if INCEPTION in r else None), fd_offline=r[OFFLINE_FE]["fid"],
+                                            class_acc_offline=r["class_acc_offline"])
+                                       for s, r in sorted(per_scale.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
+                                      if len(scales) > 1 else None)
+    protocol = dict(
+        kind="generation", num_samples=N, assignment=assignment_protocol(N, K, seed), cfg_scale=info["sampler"]["cfg_scale"],
+        sampler=info["sampler"], latent_shape=info["latent_shape"], radius=info["radius"],
+        decode_scale=decode_scale, decode_scale_source=scale_src, decode_scales=scales, image_size=cfg.data.image_size,
+        images_written={f"{s:g}" if s is not None else "none": str(f) for s, f in folders.items()},
+        reference=refs, feature_extractors={e["name"]: e["record"] for e in exts},
+        fid=dict(feature_extractor=INCEPTION, layer="2048") if inc else dict(available=False, **missing),
+        is_="torch-fidelity isc (10 splits, shuffled, rng_seed 2020) on Inception logits_unbiased" if inc else "offline: on the offline classifier's logits",
+        precision_recall=("Kynkäänniemi et al. k=3 on Inception pool features (as the ADM suite), not torch-fidelity's default VGG16"
+                          if inc else "k=3 on the offline classifier's 64-d features"),
+        offline=dict(feature_extractor=OFFLINE_FE, classifier=exts[-1]["record"], offline_substitute=True,
+                     class_accuracy=acc_why or "offline classifier's top-1 on the samples vs the class they were generated for"),
+        world_size=D.get_world_size(), device=str(device), seed=seed, seconds=round(time.time() - t0, 1))
+    return dict(summary=summary, protocol=protocol,
+                details={f"{s:g}" if s is not None else "none": {k: ({kk: vv for kk, vv in v.items() if kk != "protocol"} if isinstance(v, dict) else v)
+                                                                for k, v in r.items()} for s, r in per_scale.items()})
+
+# %% ../nbs/api/15_metrics.ipynb 54
+def write_metrics(run_dir, kind: str, tag: str, result: dict, meta: Optional[dict] = None) -> Path:
+    "Add evaluation `tag` to `run_dir/metrics.json` (other tags kept; the previous file copied to metrics-history/ first)."
+    from dino_sae.checkpoint import atomic_write
+    run_dir = Path(run_dir); p = run_dir / "metrics.json"
+    data = {}
+    if p.exists():
+        text = p.read_text()
+        hist = run_dir / "metrics-history"; hist.mkdir(exist_ok=True)
+        atomic_write(hist / f"metrics-{time.strftime('%Y%m%d-%H%M%S')}-{hashlib.sha256(text.encode()).hexdigest()[:8]}.json", text)
+        try: data = json.loads(text)
+        except json.JSONDecodeError: data = {}
+    data.update(kind=kind, run=str(run_dir), updated=time.strftime("%Y-%m-%dT%H:%M:%S"))
+    data.setdefault("evaluations", {})[tag] = dict(result, meta=meta or {})
+    atomic_write(p, json.dumps(data, indent=1, default=_json_default))
+    return p
+
+def _json_default(o):
+    if isinstance(o, (np.floating, np.integer)): return o.item()
+    if isinstance(o, (Path, torch.device)): return str(o)
+    if torch.is_tensor(o): return o.tolist()
+    if isinstance(o, (set, tuple)): return list(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+def _run_meta(run_dir: Path, model, ema: bool, info: dict, extra_runs: Sequence = ()) -> dict:
+    from dino_sae.checkpoint import git_commit, package_versions
+    assets = list(info.get("assets", []))
+    for rd in extra_runs:
+        try: assets += json.loads((Path(rd) / "run.json").read_text()).get("assets", [])
+        except (OSError, json.JSONDecodeError): pass
+    rand = sorted({a.get("asset") for a in assets if a.get("source") == "random"})
+    return dict(checkpoint=str(getattr(model, "checkpoint", "")), ema=ema, run_assets=assets, random_assets=rand,
+                random_assets_note=("the run used RANDOM weights for: " + ", ".join(rand) + "; its numbers measure the "
+                                    "pipeline, not the paper's models") if rand else None,
+                evaluated_with=dict(git=git_commit(), versions=package_versions(), argv=sys.argv[1:]))
+
+def evaluate_run(run_dir, *, tag: Optional[str] = None, checkpoint=None, ema: bool = True, device=None,
+                 num: Optional[int] = None, batch_size: Optional[int] = None, decode_scales: Sequence[float] = (),
+                 decode_scale: Optional[float] = None, cfg_scale: Optional[float] = None, reference=None,
+                 probe: bool = True, probe_train_images: Optional[int] = None, write: bool = True,
+                 verbose: bool = False) -> Optional[dict]:
+    "Evaluate the run in `run_dir` (autoencoder or generator) and write `metrics.json`; the result on rank 0."
+    from dino_sae import distributed as D
+    run_dir = Path(run_dir)
+    if not (run_dir / "run.json").is_file(): raise FileNotFoundError(f"{run_dir}: no run.json (not a run folder of the trainers)")
+    info = json.loads((run_dir / "run.json").read_text())
+    kind = info.get("kind")
+    device = torch.device(device) if device is not None else D.env_from_group().device
+    if kind == "sae":
+        from dino_sae.train_sae import load_autoencoder
+        model, cfg = load_autoencoder(run_dir, ema=ema, device=device, checkpoint=checkpoint)
+        tag = tag or "final"
+        res = evaluate_autoencoder(model, cfg, run_dir, tag=tag, num_images=num, batch_size=batch_size, device=device,
+                                   probe=probe, probe_train_images=probe_train_images, verbose=verbose)
+        extra = ()
+    elif kind == "dit":
+        try: from dino_sae.train_dit import load_generator
+        except ImportError as e:
+            raise RuntimeError(f"{run_dir} is a generator run but dino_sae.train_dit.load_generator is not available ({e})") from None
+        from dino_sae.train_sae import load_autoencoder
+        model, cfg, sae_dir = load_generator(run_dir, ema=ema, device=device)
+        sae, _ = load_autoencoder(sae_dir, ema=True, device=device)
+        tag = tag or "main"
+        res = evaluate_generator(model, sae, cfg, run_dir, tag=tag, num_samples=num, reference=reference,
+                                 decode_scale=decode_scale, decode_scales=decode_scales, cfg_scale=cfg_scale,
+                                 batch_size=batch_size, device=device, verbose=verbose)
+        extra = (sae_dir,)
+    else: raise ValueError(f"{run_dir}/run.json: kind {kind!r} is not 'sae' or 'dit'")
+    if res is None: return None
+    meta = _run_meta(run_dir, model, ema, info, extra)
+    if kind == "dit": meta["sae_run"] = str(extra[0])
+    if write: write_metrics(run_dir, kind, tag, res, meta)
+    return dict(res, meta=meta, kind=kind, tag=tag)
+
+def _floats(s: str) -> list:
+    if s in ("paper", "default"):
+        from dino_sae.probes import DECODE_SCALES
+        return [float(v) for v in DECODE_SCALES]
+    return [float(v) for v in s.split(",") if v.strip()]
+
+def main(argv=None):
+    "`python -m dino_sae.metrics --run RUN_DIR`: evaluate a run and write its metrics.json (torchrun-ready)."
+    ap = argparse.ArgumentParser(prog="python -m dino_sae.metrics", description="Evaluate a DINO-SAE run and write RUN_DIR/metrics.json.")
+    ap.add_argument("--run", required=True, help="run folder written by dino_sae.train_sae or dino_sae.train_dit")
+    ap.add_argument("--tag", default=None, help="name of this evaluation in metrics.json (default: final / main)")
+    ap.add_argument("--checkpoint", default=None, help="checkpoint folder (default: the newest complete one)")
+    ap.add_argument("--no-ema", action="store_true", help="evaluate the raw weights instead of the EMA")
+    ap.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda:LOCAL_RANK when available)")
+    ap.add_argument("--num", type=int, default=None, help="images (autoencoder) or samples (generator); default: eval.rfid_images / eval.gen_samples")
+    ap.add_argument("--batch-size", type=int, default=None, help="per-rank batch (default: eval.batch_size)")
+    ap.add_argument("--reference", default=None, help="FID reference: ADM .npz or image folder (default: eval.fid_reference, else the eval split)")
+    ap.add_argument("--decode-scale", type=float, default=None, help="s_vae (default: sampler.decode_scale)")
+    ap.add_argument("--decode-scales", default="", help="comma-separated sweep of s_vae, or 'paper' for 8,10,...,20 (Fig. 7)")
+    ap.add_argument("--cfg-scale", type=float, default=None, help="guidance scale (default: sampler.cfg_scale)")
+    ap.add_argument("--no-probe", action="store_true", help="skip the linear probe (autoencoder runs)")
+    ap.add_argument("--probe-train-images", type=int, default=None, help="train images for the linear probe (default: all)")
+    ap.add_argument("--quiet", action="store_true")
+    a = ap.parse_args(argv)
+    from dino_sae import distributed as D
+    env = D.setup(device=a.device)
+    try:
+        r = evaluate_run(a.run, tag=a.tag, checkpoint=a.checkpoint, ema=not a.no_ema, device=env.device, num=a.num,
+                         batch_size=a.batch_size, decode_scales=_floats(a.decode_scales), decode_scale=a.decode_scale,
+                         cfg_scale=a.cfg_scale, reference=a.reference, probe=not a.no_probe,
+                         probe_train_images=a.probe_train_images, verbose=not a.quiet)
+        if r is not None:
+            print(json.dumps(dict(metrics=str(Path(a.run) / "metrics.json"), tag=r["tag"], summary=r["summary"]),
+                             indent=1, default=_json_default))
+    finally: D.cleanup()
+
+if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel
