@@ -197,12 +197,29 @@ def _torchvision_download(net: str):
         return next(iter(sorted(_torch_hub_dir().glob(LPIPS_BACKBONE_FILES[net][1]))), None)
     except Exception: return None
 
+class _TorchvisionTrunksOnly:
+    "Stands in for `torchvision.models` inside `lpips` while it builds: VGG16 without its unused 120M-parameter classifier."
+    def __getattr__(self, name):
+        import torchvision
+        return getattr(torchvision.models, name)
+    @staticmethod
+    def vgg16(*args, **kwargs):
+        import types
+        from torchvision.models.vgg import make_layers, cfgs
+        return types.SimpleNamespace(features=make_layers(cfgs["D"]))
+
+def _build_lpips(net: str):
+    import lpips, lpips.pretrained_networks as pn
+    real, pn.tv = pn.tv, _TorchvisionTrunksOnly()
+    try: return lpips.LPIPS(net=net, pretrained=True, pnet_rand=True, verbose=False)
+    finally: pn.tv = real
+
 def resolve_lpips(net: str = "vgg", policy: str = "auto", path=None):
     "A frozen `lpips.LPIPS` module whose backbone weights are resolved offline first, and its record."
     import lpips
     _check_policy(policy)
     if net not in LPIPS_BACKBONE_FILES: raise AssetError(f"LPIPS net {net!r} is unknown; choose one of {', '.join(LPIPS_BACKBONE_FILES)}")
-    model = lpips.LPIPS(net=net, pretrained=True, pnet_rand=True, verbose=False)   # heads from the package, backbone empty
+    model = _build_lpips(net)          # heads from the package, backbone not yet filled
     heads = Path(lpips.__file__).parent / "weights" / "v0.1" / f"{net}.pth"
     file, src = (None, None) if policy == "random" and path is None else _search(LPIPS_BACKBONE_FILES[net], path, [_torch_hub_dir()])
     if file is None and policy != "random" and online("download.pytorch.org"): file, src = _torchvision_download(net), "download"
@@ -226,7 +243,7 @@ def resolve_lpips(net: str = "vgg", policy: str = "auto", path=None):
     model.eval().requires_grad_(False)
     return model, rec
 
-# %% ../nbs/api/02_assets.ipynb 21
+# %% ../nbs/api/02_assets.ipynb 22
 INCEPTION_FILES = ["pt_inception-2015-12-05-6726825d.pth", "weights-inception-2015-12-05-6726825d.pth", "pt_inception-2015-12-05*.pth"]
 RELEASE_FILES = ["ema_model_step_470000.pt", "dino_sae*.pt", "dino-sae*.pt", "dino_sae*.safetensors"]
 RELEASE_REPO = "wkdgnsgo/dino-sae"
@@ -267,7 +284,7 @@ def resolve_release(policy: str = "require", path=None):
                          "or pass its path")
     return file, _record("dino-sae-release", src, policy, file)
 
-# %% ../nbs/api/02_assets.ipynb 23
+# %% ../nbs/api/02_assets.ipynb 24
 def resolve(name: str, policy: str = "auto", path=None, **kwargs):
     "Resolve asset `name` under `policy`; returns `(object_or_path, provenance_record)`."
     if name.startswith("lpips-"): return resolve_lpips(name.split("-", 1)[1], policy, path)
