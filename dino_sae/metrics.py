@@ -592,7 +592,7 @@ def _offline_class_accuracy(folder_or_images, labels: Sequence[int], run_classes
 # %% ../nbs/api/15_metrics.ipynb 50
 @torch.no_grad()
 def _cls_features(model, ds, indices, batch_size: int, device) -> tuple:
-    "(student CLS, teacher CLS, labels) of `ds[indices]`, this rank's share, gathered on every rank."
+    "(student CLS, teacher CLS, labels) of `ds[indices]`: each rank encodes its share; gathered in `indices` order on every rank."
     from dino_sae import distributed as D
     r, w = D.get_rank(), D.get_world_size()
     mine = list(indices)[r::w]
@@ -606,7 +606,9 @@ def _cls_features(model, ds, indices, batch_size: int, device) -> tuple:
     dim = model.latent_channels
     cat = lambda v, shape: torch.cat(v) if v else torch.zeros(shape, device=device)
     s, t, y = cat(s, (0, dim)), cat(t, (0, dim)), cat(y, (0,)).long()
-    return D.all_gather_cat(s).cpu(), D.all_gather_cat(t).cpu(), D.all_gather_cat(y).cpu()
+    pos = torch.arange(r, len(indices), w, device=device)          # position of each of this rank's items in `indices`
+    order = D.all_gather_cat(pos).cpu().argsort()                   # same order whatever the number of ranks
+    return D.all_gather_cat(s).cpu()[order], D.all_gather_cat(t).cpu()[order], D.all_gather_cat(y).cpu()[order]
 
 def probe_cls(model, cfg, *, train_images: Optional[int] = None, val_indices=None, batch_size: Optional[int] = None,
               device="cpu", epochs: Optional[int] = None, lr: Optional[float] = None) -> Optional[dict]:
@@ -898,7 +900,9 @@ def _floats(s: str) -> list:
 def main(argv=None):
     "`python -m dino_sae.metrics --run RUN_DIR`: evaluate a run and write its metrics.json (torchrun-ready)."
     ap = argparse.ArgumentParser(prog="python -m dino_sae.metrics", description="Evaluate a DINO-SAE run and write RUN_DIR/metrics.json.")
-    ap.add_argument("--run", required=True, help="run folder written by dino_sae.train_sae or dino_sae.train_dit")
+    ap.add_argument("--run", "--run-dir", dest="run", required=True,
+                    help="run folder written by dino_sae.train_sae or dino_sae.train_dit (under torchrun spell it --run-dir: "
+                         "torchrun reads --run as an abbreviation of its own --run-path)")
     ap.add_argument("--tag", default=None, help="name of this evaluation in metrics.json (default: final / main)")
     ap.add_argument("--checkpoint", default=None, help="checkpoint folder (default: the newest complete one)")
     ap.add_argument("--no-ema", action="store_true", help="evaluate the raw weights instead of the EMA")
