@@ -190,8 +190,8 @@ def load_weights(path, name: str = "ema", device="cpu") -> dict:
 # %% ../nbs/api/12_checkpoint.ipynb 20
 class EMA:
     "Exponential moving average of `module` (torch's `AveragedModel` + `get_ema_multi_avg_fn`), decay adjustable."
-    def __init__(self, module: nn.Module, decay: float):
-        self.avg = AveragedModel(D.unwrap(module), multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+    def __init__(self, module: nn.Module, decay: float, use_buffers: bool = True):
+        self.avg = AveragedModel(D.unwrap(module), multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=use_buffers)
         self.avg.requires_grad_(False)
         self.decay = decay
     @property
