@@ -213,6 +213,10 @@ class SAETrainer:
         self.ema.set_decay(st.ema_decay)
         self.stage_index, self.stage_start = i, sum(m for _, m in self.plan[:i])
 
+    def jump_to_stage(self, i: int):
+        "For benchmarks: make the next `train_step()` the first step of stage `i` (the weights stay as they are)."
+        self.enter_stage(i); self.step = self.stage_start
+
     @property
     def stage(self): return self.plan[self.stage_index][0]
 
