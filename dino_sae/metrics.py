@@ -447,8 +447,8 @@ def fidelity_metrics(generated, reference=None, *, isc: bool = True, fid: bool =
         out["fid"] = frechet_distance(mu, sig, rmu, rsig)
         proto["fid_reference_statistics"] = "npz mu/sigma" if ref is not None else "computed from the reference images"
     if isc:
-        n = len(gen[L["isc"]]); splits = max(1, min(isc_splits, n))
-        if splits != isc_splits: notes.append(f"IS: {splits} splits instead of {isc_splits} ({n} samples)")
+        n = len(gen[L["isc"]]); splits = max(1, min(isc_splits, n // 50))       # >= 50 samples per split (1 sample: IS = 1)
+        if splits != isc_splits: notes.append(f"IS: {splits} split(s) instead of {isc_splits} ({n} samples, at least 50 per split)")
         r = isc_features_to_metric(gen[L["isc"]], splits, True, rng_seed)
         out["isc_mean"], out["isc_std"] = r["inception_score_mean"], r["inception_score_std"]
         proto["isc_splits"] = splits
@@ -760,11 +760,13 @@ def evaluate_generator(generator, sae, cfg, out_dir, *, tag: str = "main", num_s
     K = int(getattr(D.unwrap(generator), "num_classes"))
     seed = cfg.seed if seed is None else seed
     bs = batch_size or cfg.eval.batch_size
-    scale_src = "config (sampler.decode_scale)"
-    if decode_scale is None: decode_scale = cfg.sampler.decode_scale
-    else: scale_src = "given"
-    if decode_scale is None and cfg.flow.kind == "riemannian":
+    if decode_scale is not None: scale_src = "given"
+    elif cfg.sampler.decode_scale is not None: decode_scale, scale_src = cfg.sampler.decode_scale, "config (sampler.decode_scale)"
+    elif getattr(generator, "decode_scale", None) is not None:
+        decode_scale, scale_src = float(generator.decode_scale), "the generator run's run.json decode_scale (the trainer's choice: mean token norm of the training latents)"
+    elif cfg.flow.kind == "riemannian":
         decode_scale, scale_src = mean_token_norm(sae, cfg, device=device), "mean token norm of 64 eval-split latents (sampler.decode_scale is null)"
+    else: scale_src = "none: Euclidean samples are decoded as they are"
     scales = list(dict.fromkeys([decode_scale] + [float(s) for s in decode_scales]))
     root = Path(out_dir) / "eval" / tag
     folders = {s: _fresh_folder(root / ("samples" if s == decode_scale else f"samples-s{s:g}")) for s in scales}
@@ -877,7 +879,8 @@ def evaluate_run(run_dir, *, tag: Optional[str] = None, checkpoint=None, ema: bo
         except ImportError as e:
             raise RuntimeError(f"{run_dir} is a generator run but dino_sae.train_dit.load_generator is not available ({e})") from None
         from dino_sae.train_sae import load_autoencoder
-        model, cfg, sae_dir = load_generator(run_dir, ema=ema, device=device)
+        model, cfg, sae_dir = load_generator(run_dir, ema=ema, device=device, checkpoint=checkpoint)
+        if sae_dir is None: raise ValueError(f"{run_dir}/run.json names no sae_run: the autoencoder to decode with is unknown")
         sae, _ = load_autoencoder(sae_dir, ema=True, device=device)
         tag = tag or "main"
         res = evaluate_generator(model, sae, cfg, run_dir, tag=tag, num_samples=num, reference=reference,
