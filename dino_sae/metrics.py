@@ -364,7 +364,7 @@ def offline_classifier(root=None, cache_dir=None, retrain: bool = False, device=
             model, info = train_offline_classifier(root, verbose=verbose)
             tmp = p.with_name(p.name + f".tmp-{os.getpid()}")
             save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp), metadata=dict(info=json.dumps(info)))
-            os.replace(tmp, p); source = "trained-here"
+            os.chmod(tmp, 0o644); os.replace(tmp, p); source = "trained-here"
     model, info = load_offline_classifier(p, device)
     rec = dict(asset="offline-classifier", source=source, file=str(p), sha256=sha256_file(p),
                val_top1=info["val_top1"], val_top1_32px=info["val_top1_32px"], train_top1=info["train_top1"],
