@@ -366,7 +366,9 @@ def offline_classifier(root=None, cache_dir=None, retrain: bool = False, device=
             save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp), metadata=dict(info=json.dumps(info)))
             os.chmod(tmp, 0o644); os.replace(tmp, p); source = "trained-here"
     model, info = load_offline_classifier(p, device)
-    rec = dict(asset="offline-classifier", source=source, file=str(p), sha256=sha256_file(p),
+    h = hashlib.sha256()
+    for k, v in sorted(model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().contiguous().numpy().tobytes())
+    rec = dict(asset="offline-classifier", source=source, file=str(p), sha256=sha256_file(p), weights_sha256=h.hexdigest(),
                val_top1=info["val_top1"], val_top1_32px=info["val_top1_32px"], train_top1=info["train_top1"],
                classes=info["classes"], recipe=info["recipe"], train_seconds=info["seconds"],
                note="a 16-class CNN trained on the embedded sample set; its numbers are offline substitutes, "
