@@ -17,7 +17,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from . import distributed as D
 
 # %% auto 0
-__all__ = ['CKPT_FORMAT', 'fsync_path', 'atomic_write', 'sha256_of', 'rng_state', 'set_rng_state', 'step_dir_name',
+__all__ = ['CKPT_FORMAT', 'fsync_path', 'atomic_write', 'sha256_of', 'rng_state', 'set_rng_state', 'step_dir_name', 'is_kept',
            'list_checkpoints', 'save_checkpoint', 'check_checkpoint', 'latest_checkpoint', 'Checkpoint',
            'load_checkpoint', 'load_weights', 'EMA', 'git_commit', 'package_versions', 'run_info', 'read_run_json',
            'update_run_json', 'new_run_dir', 'RunLogger']
@@ -100,14 +100,20 @@ def _remove_dir(p: Path):
     trash = p.with_name(f".del-{p.name}-{os.getpid()}-{time.time_ns()}")
     os.rename(p, trash); shutil.rmtree(trash, ignore_errors=True)
 
+def is_kept(path) -> bool:
+    "Was checkpoint `path` saved with `keep=True` (exempt from keep-last-K, e.g. the end of a stage)?"
+    try: return bool(json.loads((Path(path) / "manifest.json").read_text()).get("keep", False))
+    except (OSError, ValueError): return False
+
 def list_checkpoints(root) -> list:
     "The `step-…` folders under `root`, oldest first (complete or not: see `check_checkpoint`)."
     root = Path(root)
     if not root.is_dir(): return []
     return sorted((p for p in root.iterdir() if p.is_dir() and _STEP_RE.match(p.name)), key=lambda p: int(_STEP_RE.match(p.name)[1]))
 
-def save_checkpoint(root, step: int, weights: dict, state: dict, keep_last: int = 3, meta: Optional[dict] = None) -> Optional[Path]:
-    "Write checkpoint `step` under `root` atomically (collective; rank 0 writes); keep the newest `keep_last`."
+def save_checkpoint(root, step: int, weights: dict, state: dict, keep_last: int = 3, meta: Optional[dict] = None,
+                    keep: bool = False) -> Optional[Path]:
+    "Write checkpoint `step` under `root` atomically (collective; rank 0 writes); keep the newest `keep_last` and every `keep` one."
     from safetensors.torch import save_file
     rngs = D.gather_objects(rng_state())
     final = None
@@ -124,13 +130,15 @@ def save_checkpoint(root, step: int, weights: dict, state: dict, keep_last: int 
         _write_file(tmp, "state.pt", lambda p: torch.save(state, p), step, files)
         _write_file(tmp, "rng.pt", lambda p: torch.save(dict(ranks=rngs), p), step, files)
         manifest = dict(format=CKPT_FORMAT, step=int(step), world_size=len(rngs), files=files,
-                        created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), meta=meta or {})
+                        created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), meta=meta or {},
+                        keep=bool(keep))
         atomic_write(tmp / "manifest.json", json.dumps(manifest, indent=1))
         fsync_path(tmp)
         final = root / step_dir_name(step)
         if final.exists(): _remove_dir(final)                        # re-saving a step (rare): replace it
         os.rename(tmp, final); fsync_path(root)
-        for old in list_checkpoints(root)[:-keep_last]: _remove_dir(old)
+        for old in list_checkpoints(root)[:-keep_last]:
+            if not is_kept(old): _remove_dir(old)
     D.barrier()
     return final
 

@@ -106,6 +106,7 @@ class SAETrainConfig:
     warmup_steps: int = 1000          # linear LR warm-up [I]
     lr_schedule: Literal["constant", "cosine", "linear"] = "constant"  # [I: not stated]
     min_lr_ratio: float = 0.1
+    run_stages: Optional[int] = None  # train only the first N stages (ablations that differ in stage 1 only); None = all
 
 @dataclass
 class GeneratorConfig:
@@ -335,6 +336,8 @@ def validate(cfg: Config) -> Config:
     _check(t.batch_size > 0, "sae.batch_size", f"must be > 0, got {t.batch_size}")
     _check(t.grad_accum >= 1, "sae.grad_accum", f"must be >= 1, got {t.grad_accum}")
     _check(0 <= t.min_lr_ratio <= 1, "sae.min_lr_ratio", f"must be in [0, 1], got {t.min_lr_ratio}")
+    _check(t.run_stages is None or 1 <= t.run_stages <= len(t.stages), "sae.run_stages",
+           f"must be null or between 1 and {len(t.stages)} (the number of stages), got {t.run_stages}")
     g = cfg.generator
     _check(g.num_classes is None or g.num_classes > 0, "generator.num_classes", f"must be > 0 or null, got {g.num_classes}")
     _check(0 <= g.class_dropout < 1, "generator.class_dropout", f"must be in [0, 1), got {g.class_dropout}")

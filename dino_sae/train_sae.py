@@ -164,7 +164,8 @@ class SAETrainer:
         self.loader = D.EpochLoader(self.train_set, self.micro, seed=cfg.seed, num_workers=cfg.data.num_workers,
                                     pin_memory=self.device.type == "cuda")
         self.steps_per_epoch = max(1, self.loader.steps_per_epoch // self.accum)
-        self.plan = [(s, stage_steps(s, self.steps_per_epoch)) for s in cfg.sae.stages]
+        stages = cfg.sae.stages[:cfg.sae.run_stages] if cfg.sae.run_stages else cfg.sae.stages
+        self.plan = [(s, stage_steps(s, self.steps_per_epoch)) for s in stages]
         self.total_steps = sum(n for _, n in self.plan)
         self.parts = _parts(self.model)
         self.ema = C.EMA(self.parts, cfg.sae.stages[0].ema_decay)
@@ -280,14 +281,15 @@ class SAETrainer:
                     data=dict(**self.loader.state_dict(), micro=self.micro, world_size=self.env.world_size),
                     log_acc=dict(sums=self._acc, n=self._acc_n, t=self._acc_t), seeds=self.seeds)
 
-    def save(self) -> Optional[Path]:
-        "Write a checkpoint of the current step (collective)."
+    def save(self, keep: bool = False) -> Optional[Path]:
+        "Write a checkpoint of the current step (collective); `keep` exempts it from keep-last-K (stage ends)."
         if not self.write: return None
         w = dict(model=self.model.state_dict(), ema=self.ema.state_dict())
         if self.disc is not None: w["disc"] = self.disc.state_dict()
         if self.logger: self.logger.sync()
         p = C.save_checkpoint(self.run_dir / "checkpoints", self.step, w, self.state(), keep_last=self.cfg.run.keep_last,
-                              meta=dict(kind=self.kind, stage=self.stage.name if self.stage_index >= 0 else None))
+                              meta=dict(kind=self.kind, stage=self.stage.name if self.stage_index >= 0 else None,
+                                        stage_index=self.stage_index), keep=keep)
         self.last_checkpoint = self.run_dir / "checkpoints" / C.step_dir_name(self.step)
         return p
 
@@ -378,7 +380,7 @@ class SAETrainer:
                 stage_end = self.step == self.stage_start + self.plan[self.stage_index][1]
                 self._log(vals, force=stage_end or self.step == end)
                 if self.step % run.image_every == 0 or stage_end: self.save_images()
-                if self.step % run.ckpt_every == 0 or stage_end or self.step == end: self.save()
+                if self.step % run.ckpt_every == 0 or stage_end or self.step == end: self.save(keep=stage_end)
             if self.step >= self.total_steps and self.write:
                 if self.last_checkpoint is None or not self.last_checkpoint.name.endswith(f"{self.step:08d}"): self.save()
                 if not any((self.run_dir / "images").glob(f"recon-step-{self.step:08d}.png")): self.save_images()
