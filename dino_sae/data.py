@@ -237,7 +237,7 @@ def write_latent_cache(encode: Callable, dataset, out_dir, batch_size: int = 64,
     shards, buf = [], dict(latents=[], latents_flip=[], labels=[], index=[])
     def flush():
         if not buf["index"]: return
-        t = {k: torch.cat(v) if k in ("latents", "latents_flip") else torch.tensor(sum(v, []))
+        t = {k: torch.cat(v).contiguous() if k in ("latents", "latents_flip") else torch.tensor(sum(v, []))
              for k, v in buf.items() if v}
         name = f"shard-{rank:03d}-{len(shards):05d}.safetensors"
         data = save(t, metadata={"rank": str(rank)})
