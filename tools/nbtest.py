@@ -18,8 +18,12 @@ def run_one(nb, flags, timeout):
     t0 = time.time()
     cmd = [str(Path(sys.executable).with_name("nbdev_test")), "--path", nb, "--n_workers", "0"]
     if flags: cmd += ["--flags", flags]
+    env = dict(os.environ)
+    # two notebooks run at a time on a 2-core machine: one intra-op thread each, or OpenMP threads spin-wait on
+    # each other (measured: 7-50x slower training steps)
+    for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"): env.setdefault(k, "1")
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
         ok, out = p.returncode == 0 and "Success." in p.stdout, p.stdout + p.stderr
     except subprocess.TimeoutExpired as e:
         ok, out = False, f"timed out after {timeout} s\n" + ((e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""))
