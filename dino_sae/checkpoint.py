@@ -195,7 +195,7 @@ def load_weights(path, name: str = "ema", device="cpu") -> dict:
     from safetensors.torch import load_file
     return load_file(str(Path(path) / f"{name}.safetensors"), device=str(device))
 
-# %% ../nbs/api/12_checkpoint.ipynb 20
+# %% ../nbs/api/12_checkpoint.ipynb 22
 class EMA:
     "Exponential moving average of `module` (torch's `AveragedModel` + `get_ema_multi_avg_fn`), decay adjustable."
     def __init__(self, module: nn.Module, decay: float, use_buffers: bool = True):
@@ -214,7 +214,7 @@ class EMA:
     def load_state_dict(self, sd: dict, n_averaged: int):
         D.load_full_state_dict(self.avg.module, sd); self.avg.n_averaged.fill_(n_averaged)
 
-# %% ../nbs/api/12_checkpoint.ipynb 23
+# %% ../nbs/api/12_checkpoint.ipynb 25
 def git_commit(path=None) -> Optional[dict]:
     "The git commit of the project (and whether the tree is dirty), or None outside a git checkout."
     import dino_sae
@@ -270,7 +270,7 @@ def new_run_dir(cfg, kind: str, root=None) -> Path:
             except FileExistsError: p, k = Path(f"{base}-{k}"), k + 1
     return Path(D.broadcast_object(str(p) if p else None))
 
-# %% ../nbs/api/12_checkpoint.ipynb 24
+# %% ../nbs/api/12_checkpoint.ipynb 26
 def _jsonable(v):
     if torch.is_tensor(v): v = v.detach().float().item() if v.numel() == 1 else v.tolist()
     if isinstance(v, (np.floating, np.integer)): v = v.item()

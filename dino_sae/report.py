@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Optional
 
 # %% auto 0
-__all__ = ['T', 'PAPER_TABLES', 'ABLATIONS', 'PALETTE', 'PaperTable', 'paper_table', 'Ablation', 'ablation', 'set_style',
-           'caption', 'save_figure', 'get_slot', 'compare_table', 'to_markdown', 'to_csv', 'project_root',
-           'notebooks_dir', 'default_run_dir', 'run_config', 'has_checkpoint', 'torchrun_command', 'launch',
-           'run_notebook', 'ensure_run', 'read_metrics', 'plot_curves', 'show_images']
+__all__ = ['T', 'PAPER_TABLES', 'ABLATIONS', 'PALETTE', 'OFFLINE_NOTE', 'PaperTable', 'paper_table', 'Ablation', 'ablation',
+           'set_style', 'caption', 'save_figure', 'get_slot', 'slot_run', 'compare_table', 'to_markdown', 'to_csv',
+           'project_root', 'notebooks_dir', 'default_run_dir', 'run_config', 'has_checkpoint', 'torchrun_command',
+           'launch', 'run_notebook', 'ensure_run', 'read_metrics', 'plot_curves', 'show_images',
+           'stage_end_checkpoints', 'pre_noise_checkpoint', 'run_kind', 'report_runs', 'evaluate_report',
+           'collect_results', 'report_dir_for', 'ensure_latent_cache', 'report_plan', 'run_report', 'main']
 
 # %% ../nbs/api/17_report.ipynb 6
 @dataclass
@@ -66,16 +68,18 @@ PAPER_TABLES = [
       {"Euclidean FM": {"gFID": "dit.euclidean.gfid"}, "Riemannian FM": {"gFID": "dit.main.gfid"}}),
     T("table5_patch_embedding", "Patch embedding (no latent smoothing)", "v2 Table 5",
       ["rFID", "PSNR"], {"Standard ViT patchify (frozen)": [0.47, 19.55], "Hierarchical CNN (ours)": [0.37, 26.20]},
-      {"Standard ViT patchify (frozen)": {"rFID": "sae_patchify.pre_noise.rfid", "PSNR": "sae_patchify.pre_noise.psnr"},
-       "Hierarchical CNN (ours)": {"rFID": "sae.pre_noise.rfid", "PSNR": "sae.pre_noise.psnr"}}),
+      {"Standard ViT patchify (frozen)": {"rFID": "sae_patchify.stage1.rfid", "PSNR": "sae_patchify.stage1.psnr"},
+       "Hierarchical CNN (ours)": {"rFID": "sae.stage1.rfid", "PSNR": "sae.stage1.psnr"}},
+      "Here both are compared at the end of stage 1 (the ablation runs train stage 1 only)."),
     T("table6_radial_penalty", "Radial penalty λ_rad (20 epochs)", "v2 Table 6",
       ["gFID"], {"λ_rad = 0.0": [4.40], "λ_rad = 0.1": [3.90], "λ_rad = 1.0": [5.70]},
       {"λ_rad = 0.0": {"gFID": "dit.rad0.gfid"}, "λ_rad = 0.1": {"gFID": "dit.rad0.1.gfid"}, "λ_rad = 1.0": {"gFID": "dit.rad1.gfid"}}),
     T("table_alignment", "Cosine vs MSE feature alignment", "v1/v2 text (no numbers recovered)",
       ["rFID", "PSNR", "cos(student, teacher)"], {"MSE alignment": [None, None, None], "Cosine alignment (ours)": [None, None, None]},
-      {"MSE alignment": {"rFID": "sae_mse.pre_noise.rfid", "PSNR": "sae_mse.pre_noise.psnr", "cos(student, teacher)": "sae_mse.pre_noise.cos"},
-       "Cosine alignment (ours)": {"rFID": "sae.pre_noise.rfid", "PSNR": "sae.pre_noise.psnr", "cos(student, teacher)": "sae.pre_noise.cos"}},
-      "The paper argues MSE conflicts with reconstruction; its numbers for this ablation were not recovered."),
+      {"MSE alignment": {"rFID": "sae_mse.stage1.rfid", "PSNR": "sae_mse.stage1.psnr", "cos(student, teacher)": "sae_mse.stage1.cos"},
+       "Cosine alignment (ours)": {"rFID": "sae.stage1.rfid", "PSNR": "sae.stage1.psnr", "cos(student, teacher)": "sae.stage1.cos"}},
+      "The paper argues MSE conflicts with reconstruction; its numbers for this ablation were not recovered. "
+      "Here both are compared at the end of stage 1."),
     T("table_sampler", "Euler + projection vs exp-map sampler", "v1 summary (numbers not recovered)",
       ["gFID"], {"Euler + projection (v1)": [None], "Exp map (v2)": [None]},
       {"Euler + projection (v1)": {"gFID": "dit.main.gfid_euler_proj"}, "Exp map (v2)": {"gFID": "dit.main.gfid_expmap"}},
@@ -103,8 +107,8 @@ class Ablation:
 
 ABLATIONS = [
     Ablation("sae", "sae", [], "the main autoencoder (all stages)", "sae"),
-    Ablation("sae_patchify", "sae", ["encoder.embed=patchify"], "Table 5: frozen single-conv patchify", "sae_patchify"),
-    Ablation("sae_mse", "sae", ["loss.align=mse"], "cosine vs MSE alignment", "sae_mse"),
+    Ablation("sae_patchify", "sae", ["encoder.embed=patchify", "sae.run_stages=1"], "Table 5: frozen single-conv patchify", "sae_patchify"),
+    Ablation("sae_mse", "sae", ["loss.align=mse", "sae.run_stages=1"], "cosine vs MSE alignment", "sae_mse"),
     Ablation("dit", "dit", [], "the main generator (Riemannian FM)", "dit.main"),
     Ablation("dit_euclidean", "dit", ["flow.kind=euclidean", "sampler.name=euler"], "Table 4: Euclidean FM", "dit.euclidean"),
     Ablation("dit_rad0", "dit", ["flow.lambda_rad=0.0"], "Table 6: λ_rad = 0", "dit.rad0"),
@@ -158,11 +162,25 @@ def get_slot(results: dict, slot: str):
         else: return None
     return node
 
+def slot_run(results: dict, slot: str) -> Optional[str]:
+    "The run label of the longest `_runs` prefix of `slot`."
+    labels = results.get("_runs", {})
+    best = [k for k in labels if slot == k or slot.startswith(k + ".")]
+    return labels[max(best, key=len)] if best else None
+
 def _fmt(v, digits=2) -> str:
     if v is None: return "–"
     if isinstance(v, str): return v
     if isinstance(v, float) and math.isinf(v): return "inf"
     return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+
+OFFLINE_NOTE = ("*offline*: computed in the features of the offline classifier (a 16-class CNN trained on the embedded "
+                "sample set) because the Inception weights were not available; comparable between runs of this project, "
+                "not with published numbers.")
+
+def _reason(reasons: dict, slot: str) -> str:
+    keys = [k for k in reasons if slot == k or slot.startswith(k + ".")]
+    return reasons[max(keys, key=len)] if keys else "not produced by this run"
 
 def compare_table(table: PaperTable, results: dict, run_name: str = "this run", reasons: Optional[dict] = None) -> list:
     "Rows of dicts: the paper's values and this run's, with the run's name and why a cell is empty."
@@ -178,11 +196,14 @@ def compare_table(table: PaperTable, results: dict, run_name: str = "this run", 
                 continue
             v = get_slot(results, slots[c])
             if isinstance(v, dict):            # a metric with its own label, e.g. {"value":..., "kind": "offline"}
-                if v.get("note"): notes.append(f"{c}: {v['note']}")
+                if v.get("kind") == "offline": notes.append(f"{c}: offline")
+                elif v.get("note"): notes.append(f"{c}: {v['note']}")
                 v = v.get("value")
             row[f"run {c}"] = v
-            if v is None: notes.append(f"{c}: {reasons.get(slots[c].split('.')[0], 'not produced by this run')}")
-        row["run"] = run_name if slots else "not re-trained here (quoted baseline)"
+            if v is None: notes.append(f"{c}: {_reason(reasons, slots[c])}")
+        runs = list(dict.fromkeys(r for r in (slot_run(results, v) for v in slots.values()) if r))
+        if not slots: row["run"] = "not re-trained here (quoted baseline)"
+        else: row["run"] = "; ".join(runs) if runs else "not run at this scale"
         row["note"] = "; ".join(dict.fromkeys(notes))
         rows.append(row)
     return rows
@@ -194,6 +215,7 @@ def to_markdown(table: PaperTable, rows: list, cap: str = "") -> str:
     lines = [f"**{table.title}** ({table.source})", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows: lines.append("| " + " | ".join(_fmt(r.get(c)) for c in cols) + " |")
     if table.note: lines += ["", f"*{table.note}*"]
+    if any(": offline" in (r.get("note") or "") for r in rows): lines += ["", OFFLINE_NOTE]
     if cap: lines += ["", f"*{cap}*"]
     return "\n".join(lines)
 
@@ -330,3 +352,224 @@ def show_images(rows: list, row_labels=(), col_labels=(), scale: float = 1.3):
             if i == 0 and j < len(col_labels): ax.set_title(col_labels[j], fontsize=8)
     fig.subplots_adjust(wspace=0.03, hspace=0.03)
     return fig
+
+# %% ../nbs/api/17_report.ipynb 21
+def _metrics(run_dir) -> dict:
+    p = Path(run_dir) / "metrics.json"
+    return json.loads(p.read_text()).get("evaluations", {}) if p.exists() else {}
+
+def _done(run_dir, tag: str, checkpoint) -> bool:
+    e = _metrics(run_dir).get(tag)
+    return e is not None and Path(e.get("meta", {}).get("checkpoint", "")).name == Path(checkpoint).name
+
+def stage_end_checkpoints(run_dir) -> list:
+    "`[(stage_index, stage_name, checkpoint)]` of the kept stage-end checkpoints of an autoencoder run, in order."
+    from dino_sae.checkpoint import list_checkpoints, is_kept
+    out = []
+    for p in list_checkpoints(Path(run_dir) / "checkpoints"):
+        if not is_kept(p): continue
+        m = json.loads((p / "manifest.json").read_text()).get("meta", {})
+        out.append((m.get("stage_index"), m.get("stage"), p))
+    return out
+
+def pre_noise_checkpoint(run_dir):
+    "The end of the last stage without latent noise of an autoencoder run (None if there is none)."
+    from dino_sae.config import Config
+    cfg = Config.from_yaml(Path(run_dir) / "config.yaml")
+    noisy = {s.name for s in cfg.sae.stages if s.noise}
+    cands = [p for i, name, p in stage_end_checkpoints(run_dir) if name not in noisy]
+    return cands[-1] if cands else None
+
+def run_kind(run_dir) -> Optional[str]:
+    p = Path(run_dir) / "run.json"
+    return json.loads(p.read_text()).get("kind") if p.exists() else None
+
+def report_runs(report_dir) -> dict:
+    "`{name: run_dir}` of the run folders (with a complete checkpoint) in a report folder."
+    d = Path(report_dir)
+    return {p.name: p for p in sorted(d.iterdir()) if p.is_dir() and run_kind(p) and has_checkpoint(p)} if d.is_dir() else {}
+
+def evaluate_report(report_dir, num_images: Optional[int] = None, num_samples: Optional[int] = None,
+                    decode_scales=(8, 10, 12, 14, 16, 18, 20), guided_cfg_scale: float = 1.5,
+                    convergence_samples: Optional[int] = None, device="cpu", verbose: bool = True) -> dict:
+    "Evaluate every run of `report_dir` (see above); returns `{run name: metrics.json evaluations}`."
+    import dataclasses, warnings
+    from dino_sae.checkpoint import latest_checkpoint, list_checkpoints
+    from dino_sae import metrics as M
+    from dino_sae.train_sae import load_autoencoder
+    from dino_sae.train_dit import load_generator
+    log = print if verbose else (lambda *a, **k: None)
+    runs = report_runs(report_dir)
+    def ev(rd, tag, ck, **kw):
+        if _done(rd, tag, ck): return log(f"  {rd.name}/{tag}: done")
+        log(f"  {rd.name}/{tag} ({ck.name})", flush=True)
+        M.evaluate_run(rd, tag=tag, checkpoint=ck, device=device, **kw)
+    for name, rd in runs.items():
+        if run_kind(rd) != "sae": continue
+        last = latest_checkpoint(rd / "checkpoints")
+        ev(rd, "final", last, num=num_images)
+        pre = pre_noise_checkpoint(rd)
+        if pre is not None: ev(rd, "pre_noise", pre, num=num_images, probe=False)
+        ends = stage_end_checkpoints(rd)
+        if ends: ev(rd, "stage1", ends[0][2], num=num_images, probe=False)
+        if name == "sae":
+            for i, sname, ck in ends[1:-1]: ev(rd, f"probe-{ck.name}", ck, num=min(num_images or 16, 16))
+    for name, rd in runs.items():
+        if run_kind(rd) != "dit": continue
+        last = latest_checkpoint(rd / "checkpoints")
+        ev(rd, "main", last, num=num_samples, decode_scales=decode_scales if name == "dit" else ())
+        for ck in list_checkpoints(rd / "checkpoints")[:-1]:
+            if name in ("dit", "dit_euclidean"): ev(rd, f"curve-{ck.name}", ck, num=convergence_samples or num_samples)
+        if name != "dit": continue
+        ev(rd, "cfg", last, num=num_samples, cfg_scale=guided_cfg_scale)
+        gen, gcfg, sae_dir = load_generator(rd, device=device)
+        pre = pre_noise_checkpoint(sae_dir) if sae_dir else None
+        extra = []
+        if pre is not None: extra.append(("pre_noise_decoder", gcfg, pre))
+        if gcfg.flow.kind == "riemannian":
+            for smp in ("euler_proj", "expmap"):
+                extra.append((f"sampler_{smp}", dataclasses.replace(gcfg, sampler=dataclasses.replace(gcfg.sampler, name=smp)), None))
+        for tag, c, sae_ck in extra:
+            if _done(rd, tag, last): log(f"  {name}/{tag}: done"); continue
+            log(f"  {name}/{tag}", flush=True)
+            sae, _ = load_autoencoder(sae_dir, checkpoint=sae_ck, device=device)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = M.evaluate_generator(gen, sae, c, rd, tag=tag, num_samples=num_samples, device=device)
+            M.write_metrics(rd, "dit", tag, res, dict(checkpoint=str(last), sae_checkpoint=str(sae_ck or latest_checkpoint(sae_dir / "checkpoints")),
+                                                        sampler=c.sampler.name))
+    return {n: _metrics(rd) for n, rd in runs.items()}
+
+# %% ../nbs/api/17_report.ipynb 23
+_SAE_KEYS = ("rfid", "psnr", "ssim", "lpips", "cos", "fd_offline", "class_acc_offline")
+_DIT_KEYS = ("gfid", "is", "kid", "precision", "recall", "fd_offline", "class_acc_offline")
+
+def _pick(summary: dict, keys) -> dict: return {k: summary.get(k) for k in keys if k in summary}
+
+def _val(v): return v.get("value") if isinstance(v, dict) else v
+
+def collect_results(report_dir, preset: Optional[str] = None) -> dict:
+    "The results tree of a report folder, with `_runs` (slot -> run label) and `_random_assets`."
+    from dino_sae.config import Config
+    runs = report_runs(report_dir)
+    res, labels, rand = {}, {}, set()
+    preset = preset or Path(report_dir).name
+    def label(rd):
+        c = Config.from_yaml(rd / "config.yaml")
+        what = c.generator.model if run_kind(rd) == "dit" else c.encoder.trunk
+        return f"{preset} · {rd.name} ({what})"
+    for name, rd in runs.items():
+        ev = _metrics(rd)
+        for e in ev.values(): rand |= set(e.get("meta", {}).get("random_assets") or [])
+        if run_kind(rd) == "sae":
+            node = res.setdefault(name, {})
+            for tag in ("final", "pre_noise", "stage1"):
+                if tag in ev: node[tag] = _pick(ev[tag]["summary"], _SAE_KEYS)
+            labels[name] = label(rd)
+            if name == "sae":
+                pr = ev.get("final", {}).get("summary", {}).get("probe")
+                if pr: res["probe"] = {who: {k: 100 * v for k, v in pr[who].items()} for who in ("teacher", "student") if who in pr}
+                labels["probe"] = label(rd)
+                curve = []
+                for tag, e in ev.items():
+                    p = e["summary"].get("probe")
+                    if p and (tag.startswith("probe-") or tag == "final"):
+                        step = int(Path(e["meta"]["checkpoint"]).name.split("-")[-1])
+                        curve.append(dict(step=step, student_top1=100 * p["student"]["top1"], teacher_top1=100 * p["teacher"]["top1"]))
+                res["probe_curve"] = sorted(curve, key=lambda r: r["step"])
+        elif run_kind(rd) == "dit":
+            key = "main" if name == "dit" else name.split("_", 1)[1] if "_" in name else name
+            node = res.setdefault("dit", {}).setdefault(key, {})
+            if "main" in ev:
+                node.update(_pick(ev["main"]["summary"], _DIT_KEYS))
+                node["sweep"] = ev["main"]["summary"].get("decode_scale_sweep")
+                node["decode_scale"] = ev["main"]["summary"].get("decode_scale")
+            for tag, slot in (("cfg", "gfid_cfg"), ("pre_noise_decoder", "gfid_pre_noise"),
+                              ("sampler_euler_proj", "gfid_euler_proj"), ("sampler_expmap", "gfid_expmap")):
+                if tag in ev: node[slot] = ev[tag]["summary"].get("gfid")
+            curve = [dict(step=int(Path(e["meta"]["checkpoint"]).name.split("-")[-1]), fd=_val(e["summary"].get("gfid")),
+                          fd_offline=e["summary"].get("fd_offline"))
+                     for tag, e in ev.items() if tag.startswith("curve-") or tag == "main"]
+            node["curve"] = sorted(curve, key=lambda r: r["step"])
+            labels[f"dit.{key}"] = label(rd)
+    if "dit" in runs:                               # Table 6: the preset's own lambda_rad is the main run
+        lam = Config.from_yaml(runs["dit"] / "config.yaml").flow.lambda_rad
+        k = f"rad{lam:g}"
+        if k not in res.get("dit", {}) and "main" in res.get("dit", {}):
+            res["dit"][k] = res["dit"]["main"]; labels[f"dit.{k}"] = labels["dit.main"] + f" (λ_rad = {lam:g} is the main run)"
+    res["_runs"], res["_random_assets"] = labels, sorted(rand)
+    return res
+
+# %% ../nbs/api/17_report.ipynb 25
+def report_dir_for(preset) -> Path:
+    "The default report folder of a preset: `runs/<preset>` in the project folder."
+    return project_root() / "runs" / Path(str(preset)).stem
+
+def ensure_latent_cache(sae_run, batch_size: int = 32, device="cpu") -> Path:
+    "`<sae_run>/latent-cache`: the train split encoded by the run's final EMA autoencoder (written once)."
+    from dino_sae.train_sae import load_autoencoder
+    from dino_sae.data import dataset_from_config, write_latent_cache
+    from dino_sae.checkpoint import latest_checkpoint
+    out = Path(sae_run) / "latent-cache"
+    ck = latest_checkpoint(Path(sae_run) / "checkpoints")
+    idx = out / "index-000.json"
+    if idx.exists() and json.loads(idx.read_text()).get("meta", {}).get("checkpoint") == ck.name: return out
+    if out.exists():
+        import shutil; shutil.rmtree(out)
+    model, cfg = load_autoencoder(sae_run, device=device)
+    ds = dataset_from_config(cfg.data, "train", hflip=False)
+    write_latent_cache(lambda x: model.encode(x)["latent"], ds, out, batch_size=batch_size, hflip=cfg.data.cache_hflip,
+                       device=device, meta=dict(sae_run=str(sae_run), checkpoint=ck.name))
+    return out
+
+def report_plan(preset, ablations=None) -> list:
+    "The training steps of a report: `[(notebook, run name, ablation or None, extra overrides)]`."
+    from dino_sae.config import load_config
+    base = load_config(preset)
+    names = ablations or [a.name for a in ABLATIONS if a.kind in ("sae", "dit")]
+    steps = []
+    for a in ABLATIONS:
+        if a.name not in names or a.kind not in ("sae", "dit"): continue
+        if a.kind == "dit" and a.name.startswith("dit_rad") and float(a.name[7:]) == base.flow.lambda_rad: continue
+        steps.append(("10_train_sae" if a.kind == "sae" else "20_train_dit", a.name, None if a.name in ("sae", "dit") else a.name))
+    return steps
+
+def run_report(preset: str = "tiny", report_dir=None, data_dir=None, ablations=None, figures_dir=None,
+               tables: bool = True, figures: bool = True, verbose: bool = True) -> Path:
+    "Train, evaluate and regenerate the tables and figures of `preset` (see above); returns the report folder."
+    import time
+    out = Path(report_dir) if report_dir else report_dir_for(preset)
+    nbs = out / "notebooks"
+    t00 = time.time()
+    def say(*a):
+        if verbose: print(f"[report {time.time() - t00:6.0f} s]", *a, flush=True)
+    for nb, name, abl in report_plan(preset, ablations):
+        rd = out / name
+        params = dict(preset=str(preset), run_dir=str(rd), data_dir=data_dir, ablation=abl)
+        if nb == "20_train_dit":
+            sae = out / "sae"
+            cache = ensure_latent_cache(sae)
+            params.update(sae_run=str(sae), overrides=[f"data.latent_cache={cache}", "run.keep_last=1000"])
+        say(f"{nb} -> {rd}")
+        t0 = time.time(); run_notebook(nb, nbs / name, **params); say(f"  done in {time.time() - t0:.0f} s")
+    say("30_evaluate"); run_notebook("30_evaluate", nbs, preset=str(preset), report_dir=str(out), data_dir=data_dir)
+    fd = str(figures_dir) if figures_dir else None
+    if tables: say("40_tables"); run_notebook("40_tables", nbs, preset=str(preset), report_dir=str(out), figures_dir=fd)
+    if figures: say("41_figures"); run_notebook("41_figures", nbs, preset=str(preset), report_dir=str(out), figures_dir=fd)
+    say(f"report complete: {out}")
+    return out
+
+def main(argv=None):
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m dino_sae.report", description="Train, evaluate and regenerate every table and figure.")
+    ap.add_argument("--preset", default="tiny")
+    ap.add_argument("--out", default=None, help="report folder (default: runs/<preset>)")
+    ap.add_argument("--data-dir", default=None, help="ImageNet-style root (default: the embedded sample set)")
+    ap.add_argument("--only", default=None, help="comma-separated ablation names (default: all of ABLATIONS)")
+    ap.add_argument("--figures-dir", default=None, help="where tables and figures go (default: the project's figures/)")
+    a = ap.parse_args(argv)
+    run_report(a.preset, a.out, a.data_dir, a.only.split(",") if a.only else None, a.figures_dir)
+
+# %% ../nbs/api/17_report.ipynb 26
+#| eval: false
+if __name__ == "__main__": main()
