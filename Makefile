@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLAGS ?=
 PRESET ?= tiny
-REPORT_DIR ?= runs/report
+REPORT_DIR ?=
+# one intra-op thread per process unless told otherwise: on 2 shared cores OpenMP threads spin-wait on each other
+export OMP_NUM_THREADS ?= 1
 # pip on these machines prints a warning per package for an unused local index; keep the log readable
 PIPQUIET := grep -v 'is neither a file nor a directory'
 
@@ -44,8 +46,10 @@ readme: $(STAMP)
 test: check-sync
 	$(BIN)/python tools/nbtest.py --flags "$(FLAGS)"
 
+# the whole report: train, evaluate, regenerate figures/ and figures/tables/ (runs go to runs/$(PRESET)/)
 report: $(STAMP)
-	$(BIN)/python tools/report.py --preset $(PRESET) --out $(REPORT_DIR)
+	$(BIN)/python -m dino_sae.report --preset $(PRESET) $(if $(REPORT_DIR),--out $(REPORT_DIR))
+	$(MAKE) -s readme
 
 clean-report:
-	rm -rf $(REPORT_DIR)
+	rm -rf runs/$(PRESET)

@@ -11,7 +11,8 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 # %% auto 0
-__all__ = ['GROUPS', 'count_flops', 'measure', 'emit', 'group', 'bench_matmul', 'bench_dit', 'bench_sample', 'bench_sae', 'main']
+__all__ = ['GROUPS', 'count_flops', 'measure', 'emit', 'group', 'bench_matmul', 'bench_dit', 'bench_sample', 'bench_sae',
+           'bench_train', 'main']
 
 # %% ../nbs/api/18_bench.ipynb 5
 def count_flops(fn: Callable) -> int:
@@ -145,6 +146,44 @@ def bench_sae(args):
         del model, crit, opt
 
 # %% ../nbs/api/18_bench.ipynb 15
+def _trainer_rate(kind: str, preset: str, nproc: int, steps: int, run_dir, extra=(), threads: Optional[int] = None) -> dict:
+    import subprocess, tempfile, statistics as st
+    from pathlib import Path
+    cores = os.cpu_count() or 1
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads or max(1, cores // nproc)), DINO_SAE_OFFLINE="1")
+    args = ["-m", f"dino_sae.train_{kind}", "--config", preset, "--run-dir", str(run_dir), "--max-steps", str(steps),
+            "--no-progress", "--set", "run.log_every=1", *extra]
+    cmd = ([sys.executable] + args) if nproc == 1 else \
+          [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}"] + args
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if p.returncode != 0: raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-2000:]}")
+    recs = [json.loads(l) for l in (Path(run_dir) / "metrics.jsonl").read_text().splitlines()]
+    rates = [r["images_per_s"] for r in recs if "images_per_s" in r and r.get("kind") != "val"][1:]
+    return dict(items_per_s=st.median(rates), samples=len(rates), threads_per_process=int(env["OMP_NUM_THREADS"]))
+
+@group("train")
+def bench_train(args):
+    import tempfile
+    from pathlib import Path
+    from dino_sae.config import get_preset
+    preset = args.preset
+    c = get_preset(preset)
+    steps = 6 if preset == "smoke" else 12
+    with tempfile.TemporaryDirectory() as d:
+        sae_run = Path(d) / "sae-1"
+        layouts = [(1, 1), (1, 2), (2, 1)]            # (processes, threads per process)
+        for nproc, th in layouts:
+            rd = Path(d) / ("sae-1" if (nproc, th) == (1, 1) else f"sae-{nproc}x{th}")
+            r = _trainer_rate("sae", preset, nproc, steps, rd, ["--set", f"sae.stages.0.steps={steps}"], threads=th)
+            yield dict(name=f"train-sae/{preset}/{nproc}proc-x{th}thr", config=dict(preset=preset, global_batch=c.sae.batch_size,
+                       stage=c.sae.stages[0].name, processes=nproc, steps=steps, **r), items_per_s=r["items_per_s"], device="cpu")
+        for nproc, th in layouts:
+            rd = Path(d) / f"dit-{nproc}x{th}"
+            r = _trainer_rate("dit", preset, nproc, steps, rd, ["--sae-run", str(sae_run), "--set", f"dit.steps={steps}"], threads=th)
+            yield dict(name=f"train-dit/{preset}/{nproc}proc-x{th}thr", config=dict(preset=preset, global_batch=c.dit.batch_size,
+                       latents="encoded on the fly", processes=nproc, steps=steps, **r), items_per_s=r["items_per_s"], device="cpu")
+
+# %% ../nbs/api/18_bench.ipynb 17
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m dino_sae.bench", description=
                                  "Throughput, GFLOP/s and peak memory of DINO-SAE's hot paths, one JSON line each.")
@@ -165,6 +204,6 @@ def main(argv=None):
     for n in names:
         for row in GROUPS[n](args): emit(row)
 
-# %% ../nbs/api/18_bench.ipynb 16
+# %% ../nbs/api/18_bench.ipynb 18
 #| eval: false
 if __name__ == "__main__": main()
