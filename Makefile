@@ -8,8 +8,6 @@ STAMP := $(VENV)/.installed
 FLAGS ?=
 PRESET ?= tiny
 REPORT_DIR ?=
-# one intra-op thread per process unless told otherwise: on 2 shared cores OpenMP threads spin-wait on each other
-export OMP_NUM_THREADS ?= 1
 # pip on these machines prints a warning per package for an unused local index; keep the log readable
 PIPQUIET := grep -v 'is neither a file nor a directory'
 
@@ -40,7 +38,7 @@ check-sync: $(STAMP)
 
 readme: $(STAMP)
 	@$(BIN)/jupyter nbconvert --to markdown --log-level WARN nbs/index.ipynb --output-dir . --output README
-	@sed -i -e 's/[[:space:]]*$$//' README.md
+	@sed -i -e 's/[[:space:]]*$$//' -e 's#(\.\./figures/#(figures/#g' README.md
 
 # (b) every notebook under nbdev_test, (c) closing line `N passed, N failed`
 test: check-sync

@@ -402,6 +402,13 @@ def evaluate_report(report_dir, num_images: Optional[int] = None, num_samples: O
     runs = report_runs(report_dir)
     def ev(rd, tag, ck, **kw):
         if _done(rd, tag, ck): return log(f"  {rd.name}/{tag}: done")
+        same = [t for t, e in _metrics(rd).items() if Path(e.get("meta", {}).get("checkpoint", "")).name == ck.name
+                and not t.startswith(("curve-", "probe-")) and not kw.get("decode_scales") and "cfg_scale" not in kw] \
+               if not tag.startswith(("curve-", "probe-")) else []
+        if same:                               # the same checkpoint under another tag (e.g. a one-stage run): reuse it
+            e = _metrics(rd)[same[0]]
+            log(f"  {rd.name}/{tag}: same checkpoint as {same[0]}")
+            return M.write_metrics(rd, run_kind(rd), tag, {k: v for k, v in e.items() if k != "meta"}, dict(e["meta"], same_as=same[0]))
         log(f"  {rd.name}/{tag} ({ck.name})", flush=True)
         M.evaluate_run(rd, tag=tag, checkpoint=ck, device=device, **kw)
     for name, rd in runs.items():
@@ -418,8 +425,10 @@ def evaluate_report(report_dir, num_images: Optional[int] = None, num_samples: O
         if run_kind(rd) != "dit": continue
         last = latest_checkpoint(rd / "checkpoints")
         ev(rd, "main", last, num=num_samples, decode_scales=decode_scales if name == "dit" else ())
-        for ck in list_checkpoints(rd / "checkpoints")[:-1]:
-            if name in ("dit", "dit_euclidean"): ev(rd, f"curve-{ck.name}", ck, num=convergence_samples or num_samples)
+        from dino_sae.config import Config
+        n_curve = convergence_samples or max(8, Config.from_yaml(rd / "config.yaml").eval.gen_samples // 2)
+        for ck in list_checkpoints(rd / "checkpoints"):      # the curve: one sample count for every point
+            if name in ("dit", "dit_euclidean"): ev(rd, f"curve-{ck.name}", ck, num=n_curve)
         if name != "dit": continue
         ev(rd, "cfg", last, num=num_samples, cfg_scale=guided_cfg_scale)
         gen, gcfg, sae_dir = load_generator(rd, device=device)
@@ -489,7 +498,7 @@ def collect_results(report_dir, preset: Optional[str] = None) -> dict:
                 if tag in ev: node[slot] = ev[tag]["summary"].get("gfid")
             curve = [dict(step=int(Path(e["meta"]["checkpoint"]).name.split("-")[-1]), fd=_val(e["summary"].get("gfid")),
                           fd_offline=e["summary"].get("fd_offline"))
-                     for tag, e in ev.items() if tag.startswith("curve-") or tag == "main"]
+                     for tag, e in ev.items() if tag.startswith("curve-")]
             node["curve"] = sorted(curve, key=lambda r: r["step"])
             labels[f"dit.{key}"] = label(rd)
     if "dit" in runs:                               # Table 6: the preset's own lambda_rad is the main run
