@@ -288,6 +288,7 @@ def classifier_accuracy(model: OfflineClassifier, images: torch.Tensor, labels: 
     pred = torch.cat([model.features(images[i:i + batch_size])[1].argmax(1).cpu() for i in range(0, len(images), batch_size)])
     return float((pred == labels.cpu()).float().mean())
 
+@torch.enable_grad()                 # callers may evaluate under no_grad and train the classifier on first use
 def train_offline_classifier(root=None, recipe: Optional[dict] = None, epochs: Optional[int] = None,
                              limit: Optional[int] = None, verbose: bool = False):
     "Train the offline classifier on the embedded sample set at `root`; returns (model, info with val accuracy)."
