@@ -126,6 +126,15 @@ class _DiTBase(nn.Module):
         self.grid = (self.input_size[0] // patch, self.input_size[1] // patch)
         self.gradient_checkpointing = False
 
+    def _trunk(self, hidden, depth, heads, mlp_ratio, qk_norm, freq_dim):
+        "The trunk both generators share: position table, time and class embeddings, RoPE, `depth` DiT blocks."
+        tokens = self.grid[0] * self.grid[1]
+        self.pos_embed = nn.Parameter(torch.zeros(1, tokens, hidden), requires_grad=False)
+        self.t_embed = FourierTimeEmbed(hidden, freq_dim)
+        self.y_embed = nn.Embedding(self.num_classes + 1, hidden)     # last row: the null class
+        self.rope = Rope2D(hidden // heads, self.grid)
+        self.blocks = nn.ModuleList([DiTBlock(hidden, heads, mlp_ratio, qk_norm) for _ in range(depth)])
+
     @property
     def null_class(self) -> int:
         "The label of the unconditional (null) class used for classifier-free guidance."
@@ -174,13 +183,9 @@ class LightningDiT(_DiTBase):
                  heads: int = 16, patch: int = 1, mlp_ratio: float = 4.0, qk_norm: bool = False, freq_dim: int = 256):
         super().__init__()
         self._setup(in_channels, input_size, num_classes, patch)
-        tokens, pin = self.grid[0] * self.grid[1], in_channels * patch * patch
+        pin = in_channels * patch * patch
         self.x_embed = nn.Linear(pin, hidden)
-        self.pos_embed = nn.Parameter(torch.zeros(1, tokens, hidden), requires_grad=False)
-        self.t_embed = FourierTimeEmbed(hidden, freq_dim)
-        self.y_embed = nn.Embedding(num_classes + 1, hidden)          # last row: the null class
-        self.rope = Rope2D(hidden // heads, self.grid)
-        self.blocks = nn.ModuleList([DiTBlock(hidden, heads, mlp_ratio, qk_norm) for _ in range(depth)])
+        self._trunk(hidden, depth, heads, mlp_ratio, qk_norm, freq_dim)
         self.final = FinalLayer(hidden, pin)
         self.initialize_weights()
 
@@ -199,13 +204,9 @@ class DiTDH(_DiTBase):
                  mlp_ratio: float = 4.0, qk_norm: bool = False, freq_dim: int = 256):
         super().__init__()
         self._setup(in_channels, input_size, num_classes, patch)
-        tokens, pin = self.grid[0] * self.grid[1], in_channels * patch * patch
+        pin = in_channels * patch * patch
         self.s_embed = nn.Linear(pin, hidden)
-        self.pos_embed = nn.Parameter(torch.zeros(1, tokens, hidden), requires_grad=False)
-        self.t_embed = FourierTimeEmbed(hidden, freq_dim)
-        self.y_embed = nn.Embedding(num_classes + 1, hidden)
-        self.rope = Rope2D(hidden // heads, self.grid)
-        self.blocks = nn.ModuleList([DiTBlock(hidden, heads, mlp_ratio, qk_norm) for _ in range(depth)])
+        self._trunk(hidden, depth, heads, mlp_ratio, qk_norm, freq_dim)
         self.s_proj = nn.Linear(hidden, head_hidden)
         self.x_embed = nn.Linear(pin, head_hidden)
         self.head_rope = Rope2D(head_hidden // head_heads, self.grid)

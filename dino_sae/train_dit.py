@@ -15,7 +15,7 @@ from . import distributed as D
 from . import checkpoint as C
 from .config import Config, ConfigError, load_config, epochs_to_steps, validate
 from .train_sae import (NonFiniteLoss, lr_factor, micro_batch_size, check_finite, prepare_run_dir, start_run_json,
-                                train_sae, load_autoencoder, cli_parser, _to_float, _load_loader_state)
+                                train_sae, load_autoencoder, cli_parser, _to_float, _restore_progress)
 
 # %% auto 0
 __all__ = ['LatentSource', 'latent_statistics', 'DiTTrainer', 'train_dit', 'load_generator', 'main']
@@ -187,14 +187,7 @@ class DiTTrainer:
         self.sched.load_state_dict(s["scheduler"])
         if s.get("scaler"): self.scaler.load_state_dict(s["scaler"])
         self.step = int(s["step"])
-        _load_loader_state(self.loader, s["data"], self.micro, self.env.world_size)
-        la = s.get("log_acc") or {}
-        self._acc, self._acc_n, self._acc_t = dict(la.get("sums", {})), int(la.get("n", 0)), float(la.get("t", 0.0))
-        rng = ck.rng_for(self.env.rank)
-        if rng is not None and ck.manifest.get("world_size") == self.env.world_size: C.set_rng_state(rng)
-        else: warnings.warn(f"{ck.path}: written by {ck.manifest.get('world_size')} ranks, resumed on {self.env.world_size}: "
-                            "RNG streams restart from the seed (the run is no longer bit-identical to an uninterrupted one)")
-        self.last_checkpoint = self.resumed_from = ck.path
+        _restore_progress(self, ck, s, ck.path)
 
     # --- samples
     @torch.no_grad()

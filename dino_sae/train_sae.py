@@ -309,14 +309,7 @@ class SAETrainer:
                 self.dopt.load_state_dict(s["disc_optimizer"]); self.dsched.load_state_dict(s["disc_scheduler"])
         self.ema.set_decay(self.plan[i][0].ema_decay)
         self.scaler.load_state_dict(s["scaler"]) if s.get("scaler") else None
-        _load_loader_state(self.loader, s["data"], self.micro, self.env.world_size)
-        la = s.get("log_acc") or {}
-        self._acc, self._acc_n, self._acc_t = dict(la.get("sums", {})), int(la.get("n", 0)), float(la.get("t", 0.0))
-        rng = ck.rng_for(self.env.rank)
-        if rng is not None and ck.manifest.get("world_size") == self.env.world_size: C.set_rng_state(rng)
-        else: warnings.warn(f"{path}: written by {ck.manifest.get('world_size')} ranks, resumed on {self.env.world_size}: "
-                            "RNG streams restart from the seed (the run is no longer bit-identical to an uninterrupted one)")
-        self.last_checkpoint = self.resumed_from = path
+        _restore_progress(self, ck, s, path)
 
     # --- images
     def val_batch(self, n: int = 8) -> torch.Tensor:
@@ -388,6 +381,17 @@ class SAETrainer:
         finally:
             if self.logger: self.logger.close(); self.logger = None
         return self.run_dir
+
+def _restore_progress(t, ck, s: dict, path):
+    "What both trainers restore alike on resume, last: data position, logging sums, this rank's RNG streams."
+    _load_loader_state(t.loader, s["data"], t.micro, t.env.world_size)
+    la = s.get("log_acc") or {}
+    t._acc, t._acc_n, t._acc_t = dict(la.get("sums", {})), int(la.get("n", 0)), float(la.get("t", 0.0))
+    rng = ck.rng_for(t.env.rank)
+    if rng is not None and ck.manifest.get("world_size") == t.env.world_size: C.set_rng_state(rng)
+    else: warnings.warn(f"{path}: written by {ck.manifest.get('world_size')} ranks, resumed on {t.env.world_size}: "
+                        "RNG streams restart from the seed (the run is no longer bit-identical to an uninterrupted one)")
+    t.last_checkpoint = t.resumed_from = path
 
 def _load_loader_state(loader, s: dict, micro: int, world: int):
     "Restore an `EpochLoader` position saved with maybe another micro-batch or world size."
