@@ -205,5 +205,4 @@ def main(argv=None):
         for row in GROUPS[n](args): emit(row)
 
 # %% ../nbs/api/18_bench.ipynb 18
-#| eval: false
-if __name__ == "__main__": main()
+if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel

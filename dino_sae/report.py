@@ -580,5 +580,4 @@ def main(argv=None):
     run_report(a.preset, a.out, a.data_dir, a.only.split(",") if a.only else None, a.figures_dir)
 
 # %% ../nbs/api/17_report.ipynb 26
-#| eval: false
-if __name__ == "__main__": main()
+if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel
