@@ -12,10 +12,10 @@ from typing import Any, Literal, Optional, Union, get_args, get_origin, get_type
 import yaml
 
 # %% auto 0
-__all__ = ['PRESETS', 'DataConfig', 'EncoderConfig', 'DecoderConfig', 'LossConfig', 'StageConfig', 'SAETrainConfig',
-           'GeneratorConfig', 'FlowConfig', 'DiTTrainConfig', 'SamplerConfig', 'EvalConfig', 'DistConfig', 'RunConfig',
-           'Config', 'ConfigError', 'validate', 'apply_overrides', 'get_preset', 'load_config', 'stage_steps',
-           'epochs_to_steps']
+__all__ = ['NUMERIC_RULES', 'PRESETS', 'DataConfig', 'EncoderConfig', 'DecoderConfig', 'LossConfig', 'StageConfig',
+           'SAETrainConfig', 'GeneratorConfig', 'FlowConfig', 'DiTTrainConfig', 'SamplerConfig', 'EvalConfig',
+           'DistConfig', 'RunConfig', 'Config', 'ConfigError', 'validate', 'check_numbers', 'apply_overrides',
+           'get_preset', 'load_config', 'stage_steps', 'epochs_to_steps']
 
 # %% ../nbs/api/00_config.ipynb 6
 @dataclass
@@ -303,6 +303,7 @@ def _check(ok: bool, where: str, msg: str):
 def validate(cfg: Config) -> Config:
     "Check the values of `cfg`; raise `ConfigError` naming the first bad field. Returns `cfg`."
     _from_plain(Config, cfg.to_dict(), "")   # type-check again: fields may have been assigned by hand
+    check_numbers(cfg)                       # every numeric field against its meaning (below)
     d, e = cfg.data, cfg.decoder
     _check(d.image_size > 0 and d.image_size % 16 == 0, "data.image_size", f"must be a positive multiple of 16, got {d.image_size}")
     _check(d.num_workers >= 0, "data.num_workers", f"must be >= 0, got {d.num_workers}")
@@ -372,6 +373,64 @@ def validate(cfg: Config) -> Config:
     return cfg
 
 # %% ../nbs/api/00_config.ipynb 14
+class _Rule(typing.NamedTuple):
+    ok: typing.Callable      # value -> bool (the value is finite when this is called)
+    text: str                # what the value must be, for the message
+    bad: Any                 # a value the rule rejects (used by the tests)
+
+_GT0 = _Rule(lambda v: v > 0, "must be > 0", 0)
+_GE0 = _Rule(lambda v: v >= 0, "must be >= 0", -1)
+_GE1 = _Rule(lambda v: v >= 1, "must be >= 1", 0)
+_FRAC_OPEN = _Rule(lambda v: 0 <= v < 1, "must be in [0, 1)", 1.0)
+_FRAC = _Rule(lambda v: 0 <= v <= 1, "must be in [0, 1]", 1.5)
+_ANY = _Rule(lambda v: True, "must be a finite number", float("inf"))
+_PX16 = _Rule(lambda v: v > 0 and v % 16 == 0, "must be a positive multiple of 16 (the ViT patch size)", 24)
+_BETAS = _Rule(lambda v: len(v) == 2 and all(0 <= x < 1 for x in v), "must be two numbers in [0, 1)", [0.9, 1.0])
+_HOOKS = _Rule(lambda v: len(v) >= 1 and all(isinstance(x, int) and x >= 0 for x in v),
+               "must be one or more block indices >= 0", [-1])
+_STAGE = {"epochs": _GE0, "steps": _GE1, "lr": _GT0, "betas": _BETAS, "weight_decay": _GE0, "ema_decay": _FRAC_OPEN,
+          "lambda_cos": _GE0, "lambda_l1": _GE0, "lambda_lpips": _GE0, "lambda_adv": _GE0, "disc_lr": _GT0,
+          "disc_betas": _BETAS, "disc_warmup_epochs": _GE0, "disc_warmup_steps": _GE0, "tau_start": _GE0,
+          "tau_end": _GE0, "tau_ramp_epochs": _GE0, "tau_ramp_steps": _GE0}
+NUMERIC_RULES = {
+    "seed": _GE0, "data.image_size": _PX16, "data.num_workers": _GE0,
+    "loss.disc_input_size": _PX16, "loss.disc_hooks": _HOOKS,
+    **{f"sae.stages.*.{k}": r for k, r in _STAGE.items()},
+    "sae.batch_size": _GE1, "sae.grad_accum": _GE1, "sae.grad_clip": _GE0, "sae.warmup_steps": _GE0,
+    "sae.min_lr_ratio": _FRAC, "sae.run_stages": _GE1,
+    "generator.num_classes": _GE1, "generator.class_dropout": _FRAC_OPEN,
+    "flow.radius": _GT0, "flow.time_shift": _GT0, "flow.shift_base_dim": _GE1, "flow.logit_mean": _ANY,
+    "flow.logit_std": _GT0, "flow.lambda_rad": _GE0,
+    "dit.epochs": _GE0, "dit.steps": _GE1, "dit.lr": _GT0, "dit.betas": _BETAS, "dit.weight_decay": _GE0,
+    "dit.batch_size": _GE1, "dit.grad_accum": _GE1, "dit.ema_decay": _FRAC_OPEN, "dit.grad_clip": _GE0,
+    "dit.warmup_steps": _GE0, "dit.decay_start_epoch": _GE0, "dit.final_lr": _GE0, "dit.sample_every": _GE1,
+    "sampler.steps": _GE1, "sampler.cfg_scale": _GE0, "sampler.decode_scale": _GT0,
+    "eval.rfid_images": _GE1, "eval.gen_samples": _GE1, "eval.batch_size": _GE1, "eval.probe_epochs": _GE1,
+    "eval.probe_lr": _GT0, "dist.nproc": _GE1, "dist.nnodes": _GE1,
+    "run.log_every": _GE1, "run.ckpt_every": _GE1, "run.keep_last": _GE1, "run.image_every": _GE1,
+}
+
+def _numbers_at(cfg, key: str):
+    "`(dotted name, value)` of the field(s) `key` names (`*` runs over the stages)."
+    head, _, rest = key.partition(".*.")
+    if rest: return [(f"{head}.{i}.{rest}", getattr(s, rest)) for i, s in enumerate(_get(cfg, head))]
+    return [(key, _get(cfg, key))]
+
+def _get(o, key: str):
+    for k in key.split("."): o = getattr(o, k)
+    return o
+
+def check_numbers(cfg) -> None:
+    "Check every field of `NUMERIC_RULES`: finite, and what its rule says; `ConfigError` names the first bad field."
+    for key, rule in NUMERIC_RULES.items():
+        for where, v in _numbers_at(cfg, key):
+            if v is None: continue                     # an Optional field left unset (types are checked before)
+            vals = v if isinstance(v, (list, tuple)) else [v]
+            if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in vals):
+                raise ConfigError(f"{where}: must be a finite number, got {v!r}")
+            if not rule.ok(v): raise ConfigError(f"{where}: {rule.text}, got {v!r}")
+
+# %% ../nbs/api/00_config.ipynb 16
 def apply_overrides(cfg: Config, overrides) -> Config:
     "A copy of `cfg` with `overrides` (`'a.b=v'` strings or a `{'a.b': v}` dict) applied and validated."
     d = cfg.to_dict()
@@ -397,9 +456,13 @@ def apply_overrides(cfg: Config, overrides) -> Config:
 def _split_override(s: str):
     if "=" not in s: raise ConfigError(f"override {s!r}: expected key=value")
     k, v = s.split("=", 1)
-    return k.strip(), yaml.safe_load(v) if v.strip() else None
+    if not v.strip(): return k.strip(), None
+    try: return k.strip(), yaml.safe_load(v)
+    except yaml.YAMLError as e:
+        why = " ".join(str(getattr(e, "problem", None) or e).split())
+        raise ConfigError(f"{k.strip()}: the value {v!r} is not valid YAML ({why}); quote it or fix the brackets") from None
 
-# %% ../nbs/api/00_config.ipynb 16
+# %% ../nbs/api/00_config.ipynb 18
 def _paper_v1() -> Config:
     c = Config(name="paper-v1", assets="require")
     c.sae = SAETrainConfig(version="v1", batch_size=256, stages=[   # batch 256, lrs from the v1 README [V1]
@@ -428,7 +491,7 @@ def _paper_v2() -> Config:
     c.sampler = SamplerConfig(name="expmap", steps=50)               # Alg. 2 [V2]
     return c
 
-# %% ../nbs/api/00_config.ipynb 18
+# %% ../nbs/api/00_config.ipynb 20
 def _small(name: str) -> Config:
     c = _paper_v1()
     smoke = name == "smoke"
@@ -476,7 +539,7 @@ def load_config(spec, overrides=None) -> Config:
     cfg = get_preset(spec) if str(spec) in PRESETS else Config.from_yaml(spec)
     return apply_overrides(cfg, overrides) if overrides else cfg
 
-# %% ../nbs/api/00_config.ipynb 20
+# %% ../nbs/api/00_config.ipynb 22
 def stage_steps(stage: StageConfig, steps_per_epoch: int) -> int:
     "Number of optimiser steps of `stage`."
     return stage.steps if stage.steps is not None else max(1, epochs_to_steps(stage.epochs, steps_per_epoch))
