@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/12_checkpoint.ipynb 3
 from __future__ import annotations
-import datetime, hashlib, json, os, platform, random, re, shutil, signal, subprocess, sys, time, warnings
+import datetime, hashlib, json, os, platform, random, re, shutil, signal, socket, subprocess, sys, time, warnings, weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -15,12 +15,14 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from . import distributed as D
+from .config import ConfigError
 
 # %% auto 0
-__all__ = ['CKPT_FORMAT', 'fsync_path', 'atomic_write', 'sha256_of', 'rng_state', 'set_rng_state', 'step_dir_name', 'is_kept',
-           'list_checkpoints', 'save_checkpoint', 'check_checkpoint', 'latest_checkpoint', 'Checkpoint',
-           'load_checkpoint', 'load_weights', 'EMA', 'git_commit', 'package_versions', 'run_info', 'read_run_json',
-           'update_run_json', 'new_run_dir', 'RunLogger']
+__all__ = ['CKPT_FORMAT', 'fsync_path', 'atomic_write', 'sha256_of', 'RunFolderBusy', 'RunLock', 'holds_run_lock', 'rng_state',
+           'set_rng_state', 'step_dir_name', 'is_kept', 'list_checkpoints', 'save_checkpoint', 'check_checkpoint',
+           'latest_checkpoint', 'CheckpointError', 'load_plain', 'Checkpoint', 'load_checkpoint', 'load_weights',
+           'NoUsableCheckpoint', 'resumable_checkpoint', 'set_aside_checkpoints', 'EMA', 'git_commit',
+           'package_versions', 'run_info', 'read_run_json', 'update_run_json', 'new_run_dir', 'RunLogger']
 
 # %% ../nbs/api/12_checkpoint.ipynb 6
 def fsync_path(path):
@@ -46,6 +48,52 @@ def sha256_of(path, chunk: int = 1 << 22) -> str:
     return h.hexdigest()
 
 # %% ../nbs/api/12_checkpoint.ipynb 9
+class RunFolderBusy(ConfigError):
+    "Another trainer (another process, or another open trainer of this one) is writing to the run folder."
+
+_HELD: dict = {}          # resolved run folder -> weak reference to this process's RunLock on it
+
+class RunLock:
+    "An exclusive `fcntl.flock` on `RUN_DIR/.run.lock`, held until `release()` (or the process's end)."
+    def __init__(self, run_dir):
+        import fcntl
+        self.run_dir, self.fd = Path(run_dir), None
+        self.path = self.run_dir / ".run.lock"
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try: h = json.loads(os.pread(fd, 4096, 0) or b"{}")
+            except ValueError: h = {}
+            finally: os.close(fd)
+            same = h.get("pid") == os.getpid() and h.get("host") == socket.gethostname()
+            raise RunFolderBusy(f"{self.run_dir} is in use by another trainer: host {h.get('host', '?')}, PID {h.get('pid', '?')}"
+                                f" (since {h.get('since', '?')}){' - this process: close the other trainer first' if same else ''};"
+                                " wait for it to finish or use another run folder") from None
+        self.fd = fd
+        self.holder = dict(host=socket.gethostname(), pid=os.getpid(), since=datetime.datetime.now().isoformat(timespec="seconds"))
+        os.ftruncate(fd, 0); os.pwrite(fd, json.dumps(self.holder).encode(), 0)
+        _HELD[str(self.run_dir.resolve())] = weakref.ref(self)
+
+    @property
+    def held(self) -> bool: return self.fd is not None
+    def release(self):
+        "Drop the lock (closing the file is what releases a flock)."
+        if self.fd is None: return
+        key = str(self.run_dir.resolve())
+        if key in _HELD and _HELD[key]() is self: del _HELD[key]
+        os.close(self.fd); self.fd = None
+    def __del__(self):
+        try: self.release()
+        except Exception: pass
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.release()
+
+def holds_run_lock(run_dir) -> bool:
+    "Does this process hold the lock of `run_dir`?"
+    r = _HELD.get(str(Path(run_dir).resolve()))
+    return r is not None and r() is not None and r().held
+
+# %% ../nbs/api/12_checkpoint.ipynb 11
 def rng_state() -> dict:
     "The global RNG states of this process as plain containers of tensors and numbers."
     kind, keys, pos, has_gauss, cached = np.random.get_state()
@@ -64,7 +112,7 @@ def set_rng_state(s: dict):
     if s.get("cuda") is not None and len(s["cuda"]) and torch.cuda.is_available() and torch.cuda.is_initialized():
         torch.cuda.set_rng_state(s["cuda"])
 
-# %% ../nbs/api/12_checkpoint.ipynb 12
+# %% ../nbs/api/12_checkpoint.ipynb 14
 CKPT_FORMAT = "dino-sae-checkpoint/1"
 _STEP_RE = re.compile(r"^step-(\d{8,})$")
 
@@ -100,6 +148,11 @@ def _remove_dir(p: Path):
     trash = p.with_name(f".del-{p.name}-{os.getpid()}-{time.time_ns()}")
     os.rename(p, trash); shutil.rmtree(trash, ignore_errors=True)
 
+def _own_leftover(name: str) -> bool:
+    "Is `.tmp-…`/`.del-…` entry `name` this process's own (its PID follows the step name)?"
+    pid = str(os.getpid())
+    return name.endswith(f"-{pid}") if name.startswith(".tmp-") else f"-{pid}-" in name
+
 def is_kept(path) -> bool:
     "Was checkpoint `path` saved with `keep=True` (exempt from keep-last-K, e.g. the end of a stage)?"
     try: return bool(json.loads((Path(path) / "manifest.json").read_text()).get("keep", False))
@@ -119,8 +172,9 @@ def save_checkpoint(root, step: int, weights: dict, state: dict, keep_last: int 
     final = None
     if D.is_main():
         root = Path(root); root.mkdir(parents=True, exist_ok=True)
+        sole = holds_run_lock(root.parent)                            # under the run lock every other writer is dead
         for p in root.iterdir():                                      # leftovers of killed saves / deletions
-            if p.name.startswith((".tmp-", ".del-")): shutil.rmtree(p, ignore_errors=True)
+            if p.name.startswith((".tmp-", ".del-")) and (sole or _own_leftover(p.name)): shutil.rmtree(p, ignore_errors=True)
         tmp = root / f".tmp-{step_dir_name(step)}-{os.getpid()}"
         tmp.mkdir()
         files: dict = {}
@@ -135,14 +189,15 @@ def save_checkpoint(root, step: int, weights: dict, state: dict, keep_last: int 
         atomic_write(tmp / "manifest.json", json.dumps(manifest, indent=1))
         fsync_path(tmp)
         final = root / step_dir_name(step)
-        if final.exists(): _remove_dir(final)                        # re-saving a step (rare): replace it
+        if final.exists():                                            # re-saving a step (rare): keep the old one aside
+            os.rename(final, root / f"{final.name}.replaced-{time.time_ns()}")
         os.rename(tmp, final); fsync_path(root)
         for old in list_checkpoints(root)[:-keep_last]:
             if not is_kept(old): _remove_dir(old)
     D.barrier()
     return final
 
-# %% ../nbs/api/12_checkpoint.ipynb 14
+# %% ../nbs/api/12_checkpoint.ipynb 16
 def check_checkpoint(path, verify: str = "sha256") -> tuple:
     "`(ok, reason)`: is `path` a complete, undamaged checkpoint? `verify` in `sha256`, `size`."
     path = Path(path); m = path / "manifest.json"
@@ -167,6 +222,20 @@ def latest_checkpoint(root, verify: str = "sha256") -> Optional[Path]:
         warnings.warn(f"checkpoint {p} is incomplete or damaged: {why}; skipping it (next candidate: {prev})")
     return None
 
+class CheckpointError(RuntimeError):
+    "A checkpoint file cannot be used: damaged, or holding more than plain tensors, numbers and strings."
+
+def load_plain(p):
+    "`torch.load(p, weights_only=True)`; anything else in the file (or a damaged file) raises `CheckpointError` naming it."
+    import pickle
+    try: return torch.load(p, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, TypeError, KeyError, AttributeError, ImportError) as e:
+        s = str(e)
+        m = re.search(r"WeightsUnpickler error:\s*(.*?)(?:\s*Please use|\n\n|$)", s, re.S)   # torch's reason, not its advice
+        why = " ".join((m[1] if m else (s.splitlines() or [type(e).__name__])[0]).split())[:300]
+        raise CheckpointError(f"{p}: not plain tensors and numbers ({why}); the file is damaged or was altered, "
+                              "and is never unpickled") from None
+
 @dataclass
 class Checkpoint:
     "A loaded checkpoint: its folder, step, manifest, weights (file stem -> state dict), state and per-rank RNG."
@@ -186,8 +255,10 @@ def load_checkpoint(path, device="cpu", weights: Optional[list] = None) -> Check
     path = Path(path); man = json.loads((path / "manifest.json").read_text())
     names = [n[:-len(".safetensors")] for n in man["files"] if n.endswith(".safetensors")]
     w = {n: load_file(str(path / f"{n}.safetensors"), device=str(device)) for n in names if weights is None or n in weights}
-    state = torch.load(path / "state.pt", map_location="cpu", weights_only=True)
-    rng = torch.load(path / "rng.pt", map_location="cpu", weights_only=True)["ranks"]
+    state, rng = load_plain(path / "state.pt"), load_plain(path / "rng.pt")
+    if not isinstance(state, dict) or not isinstance(rng, dict) or "ranks" not in rng:
+        raise CheckpointError(f"{path}: state.pt / rng.pt do not hold a training state (a dict, and a dict with 'ranks')")
+    rng = rng["ranks"]
     return Checkpoint(path, int(man["step"]), man, w, state, rng)
 
 def load_weights(path, name: str = "ema", device="cpu") -> dict:
@@ -196,6 +267,43 @@ def load_weights(path, name: str = "ema", device="cpu") -> dict:
     return load_file(str(Path(path) / f"{name}.safetensors"), device=str(device))
 
 # %% ../nbs/api/12_checkpoint.ipynb 22
+class NoUsableCheckpoint(ConfigError):
+    "A run folder has checkpoints but none can be resumed; starting from step 0 needs an explicit flag."
+
+def resumable_checkpoint(root, allow_fresh: bool = False, verify: str = "sha256", device="cpu") -> Optional[Checkpoint]:
+    "The newest checkpoint under `root` that verifies *and* loads (others skipped with a warning); None if there is none."
+    cks, why = list_checkpoints(root), {}
+    for p in reversed(cks):
+        ok, reason = check_checkpoint(p, verify)
+        if ok:
+            try: return load_checkpoint(p, device=device)
+            except CheckpointError as e: reason = str(e).replace(f"{p}/", "").replace(f"{p}: ", "")
+            except Exception as e: reason = f"cannot be loaded ({type(e).__name__}: {e})"
+        why[p.name] = reason
+        warnings.warn(f"checkpoint {p} is unusable: {reason}; trying the previous one")
+    if not cks: return None
+    listing = "; ".join(f"{k}: {v}" for k, v in why.items())
+    if not allow_fresh:
+        raise NoUsableCheckpoint(f"{Path(root)}: none of the {len(cks)} checkpoints can be resumed ({listing}); nothing "
+                                 "was changed. To start again from step 0 anyway, set run.allow_fresh_start=true (--fresh-start): "
+                                 "the unusable checkpoints are then moved to checkpoints.unusable-*/, not deleted")
+    dest = set_aside_checkpoints(root, why)
+    warnings.warn(f"{Path(root)}: no usable checkpoint ({listing}); starting from step 0 as allowed; "
+                  f"the unusable checkpoints were moved to {dest}")
+    return None
+
+def set_aside_checkpoints(root, why: dict) -> Optional[Path]:
+    "Move every `step-…` folder of `root` to `ROOT/../checkpoints.unusable-<time>/` with `why.json` (rank 0; collective)."
+    dest = Path(root).parent / f"checkpoints.unusable-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**6:06d}"
+    if D.is_main():
+        dest.mkdir(parents=True)
+        for p in list_checkpoints(root): os.rename(p, dest / p.name)
+        atomic_write(dest / "why.json", json.dumps(why, indent=1))
+        fsync_path(Path(root)); fsync_path(dest.parent)
+    D.barrier()
+    return dest
+
+# %% ../nbs/api/12_checkpoint.ipynb 27
 class EMA:
     "Exponential moving average of `module` (torch's `AveragedModel` + `get_ema_multi_avg_fn`), decay adjustable."
     def __init__(self, module: nn.Module, decay: float, use_buffers: bool = True):
@@ -214,7 +322,7 @@ class EMA:
     def load_state_dict(self, sd: dict, n_averaged: int):
         D.load_full_state_dict(self.avg.module, sd); self.avg.n_averaged.fill_(n_averaged)
 
-# %% ../nbs/api/12_checkpoint.ipynb 25
+# %% ../nbs/api/12_checkpoint.ipynb 30
 def git_commit(path=None) -> Optional[dict]:
     "The git commit of the project (and whether the tree is dirty), or None outside a git checkout."
     import dino_sae
@@ -270,7 +378,7 @@ def new_run_dir(cfg, kind: str, root=None) -> Path:
             except FileExistsError: p, k = Path(f"{base}-{k}"), k + 1
     return Path(D.broadcast_object(str(p) if p else None))
 
-# %% ../nbs/api/12_checkpoint.ipynb 26
+# %% ../nbs/api/12_checkpoint.ipynb 31
 def _jsonable(v):
     if torch.is_tensor(v): v = v.detach().float().item() if v.numel() == 1 else v.tolist()
     if isinstance(v, (np.floating, np.integer)): v = v.item()

@@ -184,6 +184,7 @@ class RunConfig:
     ckpt_every: int = 2000
     keep_last: int = 3
     image_every: int = 2000           # reconstruction grids / samples
+    allow_fresh_start: bool = False   # a run folder whose checkpoints are all unusable may start again from step 0
 
 # %% ../nbs/api/00_config.ipynb 8
 @dataclass

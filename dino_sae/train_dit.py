@@ -16,6 +16,7 @@ from . import checkpoint as C
 from .config import Config, ConfigError, load_config, epochs_to_steps, validate
 from .train_sae import (NonFiniteLoss, lr_factor, micro_batch_size, check_finite, prepare_run_dir, start_run_json,
                                 train_sae, load_autoencoder, cli_parser, _to_float, _restore_progress)
+from .train_sae import discard_failed_start, check_free_space, checkpoint_bytes, _on_main
 
 # %% auto 0
 __all__ = ['LatentSource', 'latent_statistics', 'DiTTrainer', 'train_dit', 'load_generator', 'main']
@@ -57,6 +58,14 @@ class DiTTrainer:
     kind = "dit"
     def __init__(self, cfg: Config, run_dir=None, sae_run=None, autoencoder: Optional[nn.Module] = None, device=None,
                  resume: bool = True, write: bool = True, progress: bool = True, stats_batches: int = 16):
+        try: self._build(cfg, run_dir, sae_run, autoencoder, device, resume, write, progress, stats_batches)
+        except BaseException: discard_failed_start(self); raise      # nothing left behind by a start that failed
+
+    def close(self):
+        "Release the run folder's lock (the trainer writes nothing after this)."
+        if getattr(self, "_lock", None) is not None: self._lock.release()
+
+    def _build(self, cfg, run_dir, sae_run, autoencoder, device, resume, write, progress, stats_batches):
         from dino_sae.data import dataset_from_config, LatentCacheDataset
         from dino_sae.dit import build_generator
         from dino_sae.rfm import objective_from_config
@@ -77,7 +86,7 @@ class DiTTrainer:
         self.ae = autoencoder
         if ae_cfg.data.image_size != cfg.data.image_size:
             warnings.warn(f"data.image_size {cfg.data.image_size} differs from the autoencoder's {ae_cfg.data.image_size}")
-        self.run_dir = prepare_run_dir(cfg, self.kind, run_dir) if write else None
+        self.run_dir = prepare_run_dir(cfg, self.kind, run_dir, owner=self) if write else None
         D.seed_all(cfg.seed)                                     # identical generators on every rank
         with D.main_first():
             self.train_set = LatentCacheDataset(cfg.data.latent_cache, hflip=cfg.data.cache_hflip, seed=cfg.seed) if cached \
@@ -112,8 +121,8 @@ class DiTTrainer:
         self.scaler = torch.amp.GradScaler(enabled=False)
         self.step, self.last_checkpoint, self.resumed_from = 0, None, None
         self._acc, self._acc_n, self._acc_t = {}, 0, 0.0
-        ck = C.latest_checkpoint(self.run_dir / "checkpoints") if (write and resume) else None
-        state = C.load_checkpoint(ck, device="cpu") if ck is not None else None
+        if write: _on_main(check_free_space, self.run_dir, checkpoint_bytes([self.gen, self.ema.module], list(self.gen.parameters())))
+        state = C.resumable_checkpoint(self.run_dir / "checkpoints", allow_fresh=cfg.run.allow_fresh_start) if (write and resume) else None
         self.latent_stats = state.state["latent_stats"] if state is not None else \
             latent_statistics(self.source, self.train_set, self.micro, stats_batches, cfg.seed)
         self.decode_scale = cfg.sampler.decode_scale if cfg.sampler.decode_scale is not None else self.latent_stats["mean_token_norm"]
@@ -251,7 +260,8 @@ def train_dit(cfg: Config, run_dir=None, sae_run=None, device=None, max_steps: O
         sae_dir = Path(str(run_dir) + "-sae") if run_dir is not None else None
         sae_run = train_sae(cfg, sae_dir, device=device, resume=resume, progress=progress)
     t = DiTTrainer(cfg, run_dir, sae_run=sae_run, autoencoder=autoencoder, device=device, resume=resume, progress=progress)
-    return t.fit(max_steps)
+    try: return t.fit(max_steps)
+    finally: t.close()
 
 def load_generator(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     "`(generator in eval mode, cfg, sae_run_dir or None)` from a `train_dit` run folder."
@@ -275,7 +285,7 @@ def main(argv=None):
     ap = cli_parser("python -m dino_sae.train_dit", "Train the DINO-SAE generator (flow matching on the autoencoder's latents).")
     ap.add_argument("--sae-run", required=True, help="a train_sae run folder, or 'train' to train the autoencoder first")
     a = ap.parse_args(argv)
-    cfg = load_config(a.config, a.set)
+    cfg = load_config(a.config, a.set + (["run.allow_fresh_start=true"] if a.fresh_start else []))
     try:
         rd = train_dit(cfg, a.run_dir, sae_run=a.sae_run, device=a.device, max_steps=a.max_steps, resume=not a.no_resume,
                        progress=not a.no_progress)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/13_train_sae.ipynb 3
 from __future__ import annotations
-import argparse, functools, json, math, os, sys, time, warnings
+import argparse, functools, json, math, os, shutil, sys, tempfile, time, warnings
 from pathlib import Path
 from typing import Optional
 
@@ -16,8 +16,9 @@ from . import checkpoint as C
 from .config import Config, ConfigError, load_config, stage_steps, validate
 
 # %% auto 0
-__all__ = ['NonFiniteLoss', 'lr_factor', 'micro_batch_size', 'check_finite', 'dump_grads', 'psnr', 'config_differences',
-           'prepare_run_dir', 'start_run_json', 'SAETrainer', 'train_sae', 'load_autoencoder', 'cli_parser', 'main']
+__all__ = ['NonFiniteLoss', 'lr_factor', 'micro_batch_size', 'check_finite', 'dump_grads', 'psnr', 'PreflightError', 'preflight',
+           'checkpoint_bytes', 'check_free_space', 'config_differences', 'prepare_run_dir', 'discard_failed_start',
+           'start_run_json', 'SAETrainer', 'train_sae', 'load_autoencoder', 'cli_parser', 'main']
 
 # %% ../nbs/api/13_train_sae.ipynb 6
 class NonFiniteLoss(FloatingPointError):
@@ -68,6 +69,51 @@ def psnr(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return 10 * torch.log10(4.0 / mse)
 
 # %% ../nbs/api/13_train_sae.ipynb 9
+class PreflightError(ConfigError):
+    "Something the run needs is missing or unusable; found before step 1."
+
+def _class_dirs(split: Path) -> list:
+    "Class folders of `split` that hold at least one file."
+    return [d.name for d in sorted(split.iterdir()) if d.is_dir() and not d.name.startswith(".")
+            and any(f.is_file() and not f.name.startswith(".") for f in d.rglob("*"))]
+
+def preflight(cfg: Config, kind: str, run_dir=None) -> dict:
+    "Check data splits, classes and a writable run folder before anything is written; returns `{split: classes}`."
+    from dino_sae.data import dataset_root
+    d, found = cfg.data, {}
+    cached = kind == "dit" and d.latent_cache is not None
+    if cached and not sorted(Path(d.latent_cache).glob("index-*.json")):
+        raise PreflightError(f"data.latent_cache: {d.latent_cache} holds no latent cache (no index-*.json)")
+    need = ([] if cached else [("data.train_split", d.train_split)]) + ([("data.eval_split", d.eval_split)] if kind == "sae" else [])
+    root = dataset_root(d) if need else None
+    for field, split in need:
+        p = root / split
+        if not p.is_dir(): raise PreflightError(f"{field}: split folder {p} not found (expected {p}/<class>/<image>)")
+        found[split] = _class_dirs(p)
+        if not found[split]: raise PreflightError(f"{field}: {p} has no class folder with images in it")
+    n = cfg.generator.num_classes
+    if kind == "dit" and n is not None and d.train_split in found and len(found[d.train_split]) > n:
+        raise PreflightError(f"generator.num_classes: {n}, but {root / d.train_split} has {len(found[d.train_split])} classes")
+    target = Path(run_dir) if run_dir is not None else Path(cfg.run.out_dir)
+    probe = target
+    while not probe.exists() and probe != probe.parent: probe = probe.parent
+    if not probe.is_dir(): raise PreflightError(f"run folder {target}: {probe} is not a folder")
+    try: tempfile.TemporaryFile(dir=probe).close()
+    except OSError as e: raise PreflightError(f"run folder {target}: cannot write in {probe} ({e.strerror or e})") from None
+    return found
+
+def checkpoint_bytes(modules, trained) -> int:
+    "About the size of one checkpoint: every state of `modules` (weights, EMA, ...) + two fp32 AdamW moments of `trained`."
+    sd = sum(t.numel() * t.element_size() for m in modules for t in m.state_dict().values() if torch.is_tensor(t))
+    return sd + 8 * sum(p.numel() for p in trained)
+
+def check_free_space(run_dir, need: int, free: Optional[int] = None) -> None:
+    "Raise `PreflightError` unless the disk of `run_dir` has `need` bytes free (`free` overrides the measurement: tests)."
+    free = shutil.disk_usage(run_dir).free if free is None else free
+    if free < need:
+        raise PreflightError(f"run folder {run_dir}: {free / 1e9:.2f} GB free, but one checkpoint needs about {need / 1e9:.2f} GB")
+
+# %% ../nbs/api/13_train_sae.ipynb 11
 _MAY_CHANGE = ("dist", "run", "data.num_workers")
 
 def _flat(d: dict, prefix: str = "") -> dict:
@@ -84,37 +130,81 @@ def config_differences(a: Config, b: Config, ignore=_MAY_CHANGE) -> list:
     keys = sorted(set(fa) | set(fb))
     return [k for k in keys if fa.get(k) != fb.get(k) and not any(k == i or k.startswith(i + ".") for i in ignore)]
 
-def prepare_run_dir(cfg: Config, kind: str, run_dir=None) -> Path:
-    "Create or re-open the run folder (collective) and write/check `config.yaml`."
-    rd = C.new_run_dir(cfg, kind) if run_dir is None else Path(run_dir)
+def _on_main(fn, *args):
+    "Run `fn` on rank 0; an exception there is raised on every rank (rank 0's own; a `PreflightError` with its text elsewhere)."
+    err = None
     if D.is_main():
-        rd.mkdir(parents=True, exist_ok=True)
-        cp = rd / "config.yaml"
-        if cp.exists():
-            old = Config.from_yaml(cp)
-            diff = config_differences(old, cfg)
-            if diff:
-                fa, fb = _flat(old.to_dict()), _flat(cfg.to_dict())
-                raise ConfigError(f"{rd} holds a run with another configuration ({', '.join(f'{k}: {fa.get(k)!r} -> {fb.get(k)!r}' for k in diff[:5])}"
-                                  f"{'...' if len(diff) > 5 else ''}); use a new run folder")
-        C.atomic_write(cp, cfg.to_yaml())
-        (rd / "images").mkdir(exist_ok=True); (rd / "checkpoints").mkdir(exist_ok=True)
+        try: fn(*args)
+        except BaseException as e: err = e
+    msg = D.broadcast_object(None if err is None else f"{type(err).__name__}: {err}")
+    if err is not None: raise err
+    if msg is not None: raise PreflightError(f"rank 0 failed: {msg}")
+
+def prepare_run_dir(cfg: Config, kind: str, run_dir=None, owner=None) -> Path:
+    "Check the run's needs (`preflight`), create or re-open the run folder, lock it, write/check `config.yaml` (collective)."
+    _on_main(preflight, cfg, kind, run_dir)
+    start = Path(run_dir) if run_dir is not None else Path(cfg.run.out_dir)
+    missing = [a for a in (start, *start.parents) if not a.exists()]         # folders this call will create
+    new = run_dir is None or not Path(run_dir).exists()
+    rd = C.new_run_dir(cfg, kind) if run_dir is None else Path(run_dir)
+    top = missing[-1] if missing else rd                                      # the highest of them
+    if owner is not None: owner._created_top = top
+    box = {}
+    def _open():
+        try:
+            rd.mkdir(parents=True, exist_ok=True)
+            box["lock"] = C.RunLock(rd)                      # before anything is written; refused if another trainer holds it
+            cp = rd / "config.yaml"
+            if cp.exists():
+                old = Config.from_yaml(cp)
+                diff = config_differences(old, cfg)
+                if diff:
+                    fa, fb = _flat(old.to_dict()), _flat(cfg.to_dict())
+                    raise ConfigError(f"{rd} holds a run with another configuration ({', '.join(f'{k}: {fa.get(k)!r} -> {fb.get(k)!r}' for k in diff[:5])}"
+                                      f"{'...' if len(diff) > 5 else ''}); use a new run folder")
+            C.atomic_write(cp, cfg.to_yaml())
+            (rd / "images").mkdir(exist_ok=True); (rd / "checkpoints").mkdir(exist_ok=True)
+        except BaseException:
+            if "lock" in box: box.pop("lock").release()
+            if new: _remove_created(rd, top)                   # a folder this call created leaves nothing behind
+            raise
+    _on_main(_open)
+    if owner is not None: owner._lock, owner._new_run_dir = box.get("lock"), new
     D.barrier()
     return rd
+
+def _remove_created(rd: Path, top: Path):
+    "Remove run folder `rd`, then its empty parents up to `top` (the highest one the failed start created)."
+    shutil.rmtree(rd, ignore_errors=True)
+    p = rd
+    while p != top and top in p.parents:
+        p = p.parent
+        try: p.rmdir()
+        except OSError: break
+
+def discard_failed_start(t) -> None:
+    "After a trainer failed before step 1: release its lock and remove the run folder if this start created it."
+    lock = getattr(t, "_lock", None)
+    if lock is not None: lock.release()
+    rd = getattr(t, "run_dir", None)
+    if (rd is not None and getattr(t, "_new_run_dir", False) and D.is_main() and Path(rd).is_dir()
+            and not C.list_checkpoints(Path(rd) / "checkpoints")):
+        _remove_created(Path(rd), getattr(t, "_created_top", rd))
 
 def start_run_json(run_dir: Path, cfg: Config, kind: str, env, seeds: dict, resumed_from=None, **extra) -> None:
     "Write `run.json` for a new run, or add a `resumes` entry to an existing one (rank 0)."
     if not D.is_main(): return
     p = Path(run_dir) / "run.json"
-    if p.exists() and resumed_from is not None:
+    if p.exists():                                        # never replace a run's history: append this start to it
         info = json.loads(p.read_text())
-        info.setdefault("resumes", []).append(dict(from_checkpoint=str(resumed_from), world_size=env.world_size,
+        info.setdefault("resumes", []).append(dict(from_checkpoint=str(resumed_from) if resumed_from is not None else None,
+                                                   fresh_start=resumed_from is None, world_size=env.world_size,
                                                    time=time.strftime("%Y-%m-%dT%H:%M:%S"), git=C.git_commit()))
         info.update(extra)
     else: info = C.run_info(cfg, kind, env, seeds, **extra)
     C.atomic_write(p, json.dumps(info, indent=1, default=str))
 
-# %% ../nbs/api/13_train_sae.ipynb 12
+# %% ../nbs/api/13_train_sae.ipynb 16
 class _DiscLoss(nn.Module):
     "The discriminator's hinge loss as a module, so DDP can wrap it (D runs on real and fake in one forward)."
     def __init__(self, criterion):
@@ -136,12 +226,20 @@ def _to_float(d: dict) -> dict:
     keys = list(d); v = torch.stack([torch.as_tensor(d[k], dtype=torch.float32).detach().cpu().reshape(()) for k in keys])
     return dict(zip(keys, v.tolist()))
 
-# %% ../nbs/api/13_train_sae.ipynb 13
+# %% ../nbs/api/13_train_sae.ipynb 17
 class SAETrainer:
     "One autoencoder run: models, data, optimisers, EMA, run folder; `train_step()` and `fit()`."
     kind = "sae"
     def __init__(self, cfg: Config, run_dir=None, device=None, resume: bool = True, write: bool = True,
                  progress: bool = True):
+        try: self._build(cfg, run_dir, device, resume, write, progress)
+        except BaseException: discard_failed_start(self); raise      # nothing left behind by a start that failed
+
+    def close(self):
+        "Release the run folder's lock (the trainer writes nothing after this)."
+        if getattr(self, "_lock", None) is not None: self._lock.release()
+
+    def _build(self, cfg, run_dir, device, resume, write, progress):
         from dino_sae import assets
         from dino_sae.autoencoder import DINOSAE
         from dino_sae.losses import SAELoss
@@ -152,7 +250,7 @@ class SAETrainer:
         if cfg.dist.fsdp and env.world_size > 1:
             warnings.warn("dist.fsdp shards the generators; the autoencoder trainer uses DDP")
         self.write = write
-        self.run_dir = prepare_run_dir(cfg, self.kind, run_dir) if write else None
+        self.run_dir = prepare_run_dir(cfg, self.kind, run_dir, owner=self) if write else None
         D.seed_all(cfg.seed)                                    # identical models on every rank
         with D.main_first(): self.train_set = dataset_from_config(cfg.data, "train", seed=cfg.seed)
         self.model = DINOSAE(cfg).to(self.device)
@@ -176,7 +274,10 @@ class SAETrainer:
         D.seed_all(cfg.seed + 1 + env.rank)                    # per-rank training randomness
         self._acc, self._acc_n, self._acc_t = {}, 0, 0.0
         self.last_checkpoint, self.resumed_from = None, None
-        ck = C.latest_checkpoint(self.run_dir / "checkpoints") if (write and resume) else None
+        if write:
+            _on_main(check_free_space, self.run_dir, checkpoint_bytes([self.model, self.ema.module] + ([self.disc] if self.disc else []),
+                                                                      list(self.parts.parameters()) + (list(self.criterion.disc_parameters()) if self.disc else [])))
+        ck = C.resumable_checkpoint(self.run_dir / "checkpoints", allow_fresh=cfg.run.allow_fresh_start) if (write and resume) else None
         if ck is not None: self._resume(ck)
         if write:
             start_run_json(self.run_dir, cfg, self.kind, env, self.seeds, resumed_from=self.resumed_from,
@@ -293,8 +394,10 @@ class SAETrainer:
         self.last_checkpoint = self.run_dir / "checkpoints" / C.step_dir_name(self.step)
         return p
 
-    def _resume(self, path: Path):
-        ck = C.load_checkpoint(path, device="cpu")
+    def _resume(self, ck):
+        "Continue from checkpoint `ck` (a loaded `Checkpoint`, or a folder)."
+        ck = ck if isinstance(ck, C.Checkpoint) else C.load_checkpoint(ck, device="cpu")
+        path = ck.path
         s = ck.state
         if s.get("kind") != self.kind: raise ValueError(f"{path}: a {s.get('kind')!r} checkpoint, not {self.kind!r}")
         self.model.load_state_dict(ck.weights["model"])
@@ -401,12 +504,13 @@ def _load_loader_state(loader, s: dict, micro: int, world: int):
         warnings.warn(f"resuming with {world} ranks x {micro} images from a position of {seen} images: rounding down")
     loader.load_state_dict(dict(epoch=s["epoch"], batch=seen // (micro * world), seed=s["seed"]))
 
-# %% ../nbs/api/13_train_sae.ipynb 15
+# %% ../nbs/api/13_train_sae.ipynb 19
 def train_sae(cfg: Config, run_dir=None, device=None, max_steps: Optional[int] = None, resume: bool = True,
               progress: bool = True) -> Path:
     "Train (or resume) the autoencoder of `cfg` in this process (one rank of torchrun, or alone); returns the run folder."
     t = SAETrainer(cfg, run_dir, device=device, resume=resume, progress=progress)
-    return t.fit(max_steps)
+    try: return t.fit(max_steps)
+    finally: t.close()
 
 def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     "`(DINOSAE in eval mode, cfg)` from a `train_sae` run folder (newest complete checkpoint, or `checkpoint`)."
@@ -432,7 +536,7 @@ def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     model.run_dir, model.checkpoint, model.ema_weights = run_dir, ck, ema
     return model, cfg
 
-# %% ../nbs/api/13_train_sae.ipynb 17
+# %% ../nbs/api/13_train_sae.ipynb 21
 def cli_parser(prog: str, what: str) -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog=prog, description=what)
     ap.add_argument("--config", required=True, help="preset name (smoke, tiny, paper-v1, paper-v2) or YAML file")
@@ -441,12 +545,14 @@ def cli_parser(prog: str, what: str) -> argparse.ArgumentParser:
     ap.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda:LOCAL_RANK when available)")
     ap.add_argument("--max-steps", type=int, default=None, help="stop after this global optimiser step (a checkpoint is saved)")
     ap.add_argument("--no-resume", action="store_true", help="do not resume from the run folder's checkpoints")
+    ap.add_argument("--fresh-start", action="store_true",
+                    help="when every checkpoint of the run folder is unusable, start from step 0 (they are moved aside, not deleted)")
     ap.add_argument("--no-progress", action="store_true", help="no tqdm bar")
     return ap
 
 def main(argv=None):
     a = cli_parser("python -m dino_sae.train_sae", "Train the DINO-SAE autoencoder (all stages of the config).").parse_args(argv)
-    cfg = load_config(a.config, a.set)
+    cfg = load_config(a.config, a.set + (["run.allow_fresh_start=true"] if a.fresh_start else []))
     try:
         rd = train_sae(cfg, a.run_dir, device=a.device, max_steps=a.max_steps, resume=not a.no_resume, progress=not a.no_progress)
         if D.is_main(): print(f"run folder: {rd}")
