@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/09a_rae_format.ipynb 3
 from __future__ import annotations
-import math, re
+import fnmatch, math, re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
@@ -14,10 +14,12 @@ import torch.nn as nn
 
 from .dit import DiTDH, DiTSpec, LightningDiT, Rope2D, build_generator, generator_names, generator_spec, sincos_pos_embed
 from .numerics import rounding_tolerance
+from . import assets
 
 # %% auto 0
-__all__ = ['RAE_CONVENTIONS', 'RAEFormatError', 'rae_architecture', 'rae_key_table', 'rae_generator_name', 'build_rae_generator',
-           'import_rae_state_dict', 'read_rae_checkpoint', 'load_rae_generator', 'export_rae_state_dict']
+__all__ = ['RAE_CONVENTIONS', 'RELEASED_GENERATOR_FILES', 'RAEFormatError', 'rae_architecture', 'rae_key_table',
+           'rae_generator_name', 'build_rae_generator', 'import_rae_state_dict', 'read_rae_checkpoint',
+           'load_rae_generator', 'export_rae_state_dict', 'released_files']
 
 # %% ../nbs/api/09a_rae_format.ipynb 6
 RAE_CONVENTIONS = dict(
@@ -251,3 +253,51 @@ def export_rae_state_dict(model: nn.Module) -> dict:
         v = v.detach() if v.is_meta else v.detach().cpu().clone()          # meta: shapes only (size checks)
         out[rk] = _to_rae(v, how, m).contiguous()
     return out
+
+# %% ../nbs/api/09a_rae_format.ipynb 45
+RELEASED_GENERATOR_FILES = ["*ddt*.pt", "*ddt*.pth", "*ddt*.safetensors", "*ditdh*.pt", "*ditdh*.pth", "*ditdh*.safetensors",
+                            "stage2_model.pt"]   # matched ignoring case; RAE's own configs name theirs stage2_model.pt
+
+def _match_ci(d: Optional[Path], patterns) -> Optional[Path]:
+    "The first file of folder `d` whose name matches one of `patterns` (in their order), ignoring case."
+    if d is None or not d.is_dir(): return None
+    names = sorted(p for p in d.iterdir() if p.is_file())
+    for pat in patterns:
+        hit = next((p for p in names if fnmatch.fnmatch(p.name.lower(), pat.lower())), None)
+        if hit is not None: return hit
+    return None
+
+def _hub_snapshots(repo: str) -> list:
+    "The snapshot folders of hub repo `repo` in the local Hugging Face cache, newest first (no network)."
+    try: from huggingface_hub.constants import HF_HUB_CACHE
+    except Exception: return []
+    root = Path(HF_HUB_CACHE) / f"models--{repo.replace('/', '--')}" / "snapshots"
+    return sorted(root.iterdir(), key=lambda p: -p.stat().st_mtime) if root.is_dir() else []
+
+def _find(patterns, path, what: str):
+    "`path` (which must exist), else the first match in $DINO_SAE_WEIGHTS, else in the release repo's hub cache; None."
+    if path is not None:
+        p = Path(path).expanduser()
+        if not p.is_file(): raise FileNotFoundError(f"{what}: {p} does not exist")
+        return p
+    for d in [assets.weights_dir()] + _hub_snapshots(assets.RELEASE_REPO):
+        hit = _match_ci(d, patterns)
+        if hit is not None: return hit
+    return None
+
+def released_files(autoencoder=None, generator=None) -> dict:
+    """The files of the authors' released paper model: the DINO-SAE checkpoint (decoder, stem and trunk) and the
+    DiT^DH-XL generator, each a given path or found in $DINO_SAE_WEIGHTS or the hub cache of the release repo. Loads
+    nothing; when any is absent, one error names each absent file and where to put it."""
+    where = str(assets.weights_dir()) if assets.weights_dir() else "a folder named by $DINO_SAE_WEIGHTS"
+    wanted = [("autoencoder", assets.RELEASE_FILES, autoencoder, f"the DINO-SAE checkpoint {assets.RELEASE_FILES[0]}", "--autoencoder"),
+              ("generator", RELEASED_GENERATOR_FILES, generator, "the DiT^DH-XL generator (RAE format; a file named like "
+               f"{' or '.join(RELEASED_GENERATOR_FILES[:2])} or stage2_model.pt)", "--generator")]
+    found, missing = {}, []
+    for key, pats, path, what, flag in wanted:
+        try: f = _find(pats, path, what)
+        except FileNotFoundError as e: missing.append(str(e)); continue
+        if f is None: missing.append(f"{what}: download it from huggingface.co/{assets.RELEASE_REPO} into {where}, or pass {flag} PATH")
+        else: found[key] = f
+    if missing: raise assets.AssetError("the released model is incomplete:\n  " + "\n  ".join(missing))
+    return found
