@@ -16,7 +16,7 @@ __all__ = ['POLICIES', 'RESOLVED', 'TRUNK_FILES', 'LPIPS_BACKBONE_FILES', 'INCEP
            'AssetError', 'sha256_file', 'is_random', 'weights_dir', 'online', 'load_weights', 'trunk_file_patterns',
            'resolve_trunk', 'resolve_lpips', 'resolve_inception', 'resolve_release', 'resolve']
 
-# %% ../nbs/api/02_assets.ipynb 6
+# %% ../nbs/api/02_assets.ipynb 8
 POLICIES = ("require", "auto", "random")
 
 class AssetError(RuntimeError):
@@ -53,7 +53,7 @@ def weights_dir() -> Optional[Path]:
 def _check_policy(policy: str):
     if policy not in POLICIES: raise AssetError(f"asset policy {policy!r} is unknown; choose one of {', '.join(POLICIES)}")
 
-# %% ../nbs/api/02_assets.ipynb 8
+# %% ../nbs/api/02_assets.ipynb 10
 _ONLINE: dict = {}
 def online(host: str = "huggingface.co", port: int = 443, timeout: float = 2.0) -> bool:
     "Can `host` be reached? Cached per process; False when `HF_HUB_OFFLINE` or `DINO_SAE_OFFLINE` is set."
@@ -96,7 +96,7 @@ def load_weights(path) -> dict:
     if not isinstance(sd, dict): raise AssetError(f"{p}: expected a dict of tensors, got {type(sd).__name__}")
     return sd
 
-# %% ../nbs/api/02_assets.ipynb 10
+# %% ../nbs/api/02_assets.ipynb 12
 TRUNK_FILES = {   # timm architecture -> published file names (globs), looked for in $DINO_SAE_WEIGHTS and torch.hub's cache
     "vit_small_patch16_dinov3": ["dinov3_vits16_pretrain_*.pth"],
     "vit_small_plus_patch16_dinov3": ["dinov3_vits16plus_pretrain_*.pth"],
@@ -186,7 +186,7 @@ def resolve_trunk(name: str, policy: str = "auto", path=None, **kwargs):
     _load_into(model, sd, file)
     return model, _record(name, src, policy, file, arch=_arch(arch))
 
-# %% ../nbs/api/02_assets.ipynb 18
+# %% ../nbs/api/02_assets.ipynb 20
 LPIPS_BACKBONE_FILES = {"vgg": ["vgg16-397923af.pth", "vgg16*.pth"], "alex": ["alexnet-owt-7be5be79.pth", "alexnet*.pth"]}
 
 def _torchvision_download(net: str):
@@ -243,7 +243,7 @@ def resolve_lpips(net: str = "vgg", policy: str = "auto", path=None):
     model.eval().requires_grad_(False)
     return model, rec
 
-# %% ../nbs/api/02_assets.ipynb 22
+# %% ../nbs/api/02_assets.ipynb 24
 INCEPTION_FILES = ["pt_inception-2015-12-05-6726825d.pth", "weights-inception-2015-12-05-6726825d.pth", "pt_inception-2015-12-05*.pth"]
 RELEASE_FILES = ["ema_model_step_470000.pt", "dino_sae*.pt", "dino-sae*.pt", "dino_sae*.safetensors"]
 RELEASE_REPO = "wkdgnsgo/dino-sae"
@@ -284,7 +284,7 @@ def resolve_release(policy: str = "require", path=None):
                          "or pass its path")
     return file, _record("dino-sae-release", src, policy, file)
 
-# %% ../nbs/api/02_assets.ipynb 24
+# %% ../nbs/api/02_assets.ipynb 26
 def resolve(name: str, policy: str = "auto", path=None, **kwargs):
     "Resolve asset `name` under `policy`; returns `(object_or_path, provenance_record)`."
     if name.startswith("lpips-"): return resolve_lpips(name.split("-", 1)[1], policy, path)
