@@ -205,9 +205,12 @@ def import_rae_state_dict(sd: dict, model: Optional[nn.Module] = None, *, name: 
         want = own[pk] if pk in own else core.get_buffer(pk)
         if v.shape != want.shape: raise RAEFormatError(f"{rk}: shape {tuple(sd[rk].shape)} does not fit {pk} {tuple(want.shape)}")
         if how == "table":
-            err, tol = (v.double() - _project_table(core, pk).double()).abs().max().item(), _table_tolerance(pk, core)
-            if err > tol: raise RAEFormatError(f"{rk} differs from this project's {pk} by {err:.3g} (more than float32 rounding, {tol:.2g}): "
+            low = v.dtype != torch.float32                  # a half-precision checkpoint: its own rounding of values <= 1
+            tol = _table_tolerance(pk, core) + (rounding_tolerance(1.0, 1, dtype=v.dtype) if low else 0.0)
+            err = (v.double() - _project_table(core, pk).double()).abs().max().item()
+            if err > tol: raise RAEFormatError(f"{rk} differs from this project's {pk} by {err:.3g} (more than {v.dtype} rounding, {tol:.2g}): "
                                                "another grid, width, head size or table convention")
+            if low and pk not in own: continue              # keep this project's float32 RoPE table
         (new if pk in own else tables)[pk] = v
     core.load_state_dict(new, strict=True)
     with torch.no_grad():
