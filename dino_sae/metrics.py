@@ -19,9 +19,8 @@ __all__ = ['INCEPTION', 'OFFLINE_FE', 'OFFLINE_RECIPE', 'frechet_distance', 'fea
            'MetricUnavailable', 'lpips_model', 'lpips_distance', 'UInt8Images', 'load_reference_npz', 'fidelity_kwargs',
            'default_layer', 'extract_features', 'OfflineClassifier', 'classifier_accuracy', 'train_offline_classifier',
            'offline_classifier_path', 'load_offline_classifier', 'offline_classifier', 'fidelity_metrics',
-           'class_balanced_assignment', 'assignment_protocol', 'linear_probe', 'balanced_subset', 'quality_extractors',
-           'probe_cls', 'evaluate_autoencoder', 'mean_token_norm', 'generate_samples', 'evaluate_generator',
-           'write_metrics', 'evaluate_run', 'main']
+           'linear_probe', 'balanced_subset', 'quality_extractors', 'probe_cls', 'evaluate_autoencoder',
+           'mean_token_norm', 'generate_samples', 'evaluate_generator', 'write_metrics', 'evaluate_run', 'main']
 
 # %% ../nbs/api/15_metrics.ipynb 6
 def _np64(a) -> np.ndarray:
@@ -479,22 +478,9 @@ def fidelity_metrics(generated, reference=None, *, isc: bool = True, fid: bool =
     return dict(metrics=out, protocol=proto)
 
 # %% ../nbs/api/15_metrics.ipynb 41
-def class_balanced_assignment(num_samples: int, num_classes: int, rank: int = 0, world_size: int = 1, seed: int = 0) -> dict:
-    "This rank's share of `num_samples` class-balanced samples: global `index`, `label` and per-sample `seed` (LongTensors)."
-    if num_samples < 1 or num_classes < 1: raise ValueError(f"need num_samples >= 1 and num_classes >= 1, got {num_samples}, {num_classes}")
-    if not 0 <= rank < world_size: raise ValueError(f"rank {rank} is not in [0, {world_size})")
-    if not 0 <= seed < 2 ** 31 or num_samples >= 2 ** 32: raise ValueError("seed must be in [0, 2**31) and num_samples < 2**32")
-    idx = torch.arange(rank, num_samples, world_size, dtype=torch.long)
-    return dict(index=idx, label=idx % num_classes, seed=seed * 2 ** 32 + idx)
+from .sample import class_balanced_assignment, assignment_protocol, resolve_decode_scale
 
-def assignment_protocol(num_samples: int, num_classes: int, seed: int = 0) -> dict:
-    "How samples were assigned to classes and seeds, for `metrics.json`."
-    per, extra = divmod(num_samples, num_classes)
-    return dict(num_samples=num_samples, num_classes=num_classes, per_class=per if not extra else f"{per} or {per + 1}",
-                balanced=extra == 0, label="index mod num_classes", seed=f"{seed}*2**32 + index",
-                sharding="rank r of W draws indices r, r+W, ...; initial noise per sample from its own seed")
-
-# %% ../nbs/api/15_metrics.ipynb 44
+# %% ../nbs/api/15_metrics.ipynb 43
 def linear_probe(train_x, train_y, val_x, val_y, num_classes: Optional[int] = None, epochs: int = 10, lr: float = 1e-3,
                  batch_size: int = 256, weight_decay: float = 0.0, seed: int = 0, device=None) -> dict:
     "Top-1/top-5 of a linear classifier trained on frozen features `train_x` (N, D), evaluated on `val_x`."
@@ -530,7 +516,7 @@ def linear_probe(train_x, train_y, val_x, val_y, num_classes: Optional[int] = No
                               optimizer="AdamW", lr=lr, weight_decay=weight_decay, schedule="cosine", batch_size=batch_size,
                               epochs=epochs, seed=seed, top5_k=k))
 
-# %% ../nbs/api/15_metrics.ipynb 48
+# %% ../nbs/api/15_metrics.ipynb 47
 def balanced_subset(targets: Sequence[int], n: Optional[int] = None) -> list:
     "Indices of the first `n` items of a round-robin over classes (each class in file order); all when `n` is None."
     by = {}
@@ -592,7 +578,7 @@ def _offline_class_accuracy(folder_or_images, labels: Sequence[int], run_classes
         imgs = torch.stack([torch.from_numpy(np.array(Image.open(f).convert("RGB"))).permute(2, 0, 1) for f in files])
     return classifier_accuracy(clf, imgs, torch.as_tensor(list(labels))), None
 
-# %% ../nbs/api/15_metrics.ipynb 50
+# %% ../nbs/api/15_metrics.ipynb 49
 @torch.no_grad()
 def _cls_features(model, ds, indices, batch_size: int, device) -> tuple:
     "(student CLS, teacher CLS, labels) of `ds[indices]`: each rank encodes its share; gathered in `indices` order on every rank."
@@ -707,7 +693,7 @@ def evaluate_autoencoder(model, cfg, out_dir, *, tag: str = "final", split: Opti
                 details=dict(psnr=ps, ssim=summarize(col("ssim")), lpips=lps, cos=summarize(col("cos")),
                              fd={k: v["fd"] for k, v in fid.items()}, probe=pr and {k: pr[k] for k in ("teacher", "student")}))
 
-# %% ../nbs/api/15_metrics.ipynb 52
+# %% ../nbs/api/15_metrics.ipynb 51
 @torch.no_grad()
 def mean_token_norm(sae, cfg, n: int = 64, device="cpu") -> float:
     "The mean token norm of the autoencoder's latents on `n` class-balanced eval images (the decode scale when the config leaves it None)."
@@ -723,21 +709,19 @@ def generate_samples(generator, sae, cfg, folders: dict, *, num_samples: int, nu
     "Draw this rank's class-balanced share of `num_samples` and write each decoded at every scale of `folders` ({scale: folder})."
     from dino_sae import distributed as D
     from dino_sae import rfm
-    from dino_sae.data import to_uint8
-    from dino_sae.probes import rescale_tokens
+    from dino_sae.sample import SampleSettings, sample_latents, decode_uint8
+    from dino_sae.sphere import default_radius
     a = class_balanced_assignment(num_samples, num_classes, D.get_rank(), D.get_world_size(), seed)
     shape = sae.latent_shape(cfg.data.image_size)
     kw = rfm.sampler_kwargs_from_config(cfg)
     if cfg_scale is not None: kw["cfg_scale"] = cfg_scale
-    from dino_sae.sphere import default_radius
+    st = SampleSettings(**kw, seed=seed, batch_size=batch_size)
     R = kw["R"] if kw["R"] is not None else default_radius(shape[0])
     for b in range(0, len(a["index"]), batch_size):
         sl = slice(b, b + batch_size)
-        noise = torch.cat([rfm.initial_noise(1, shape, int(s), kw["sampler"], R) for s in a["seed"][sl]])
-        z = rfm.sample(generator, a["label"][sl].to(device), shape, noise=noise, device=device, **kw)
+        z = sample_latents(generator, a["label"][sl], a["seed"][sl], shape, st, device)
         for s, folder in folders.items():
-            zz = z if s is None else rescale_tokens(z, s)
-            _write_pngs(to_uint8(sae.decode(zz).float().clamp(-1, 1)), a["index"][sl].tolist(), folder)
+            _write_pngs(decode_uint8(sae, z, s), a["index"][sl].tolist(), folder)
         if verbose: print(f"samples: {min(b + batch_size, len(a['index']))}/{len(a['index'])} (rank {D.get_rank()})", file=sys.stderr)
     return dict(sampler=kw, latent_shape=list(shape), radius=R)
 
@@ -763,13 +747,9 @@ def evaluate_generator(generator, sae, cfg, out_dir, *, tag: str = "main", num_s
     K = int(getattr(D.unwrap(generator), "num_classes"))
     seed = cfg.seed if seed is None else seed
     bs = batch_size or cfg.eval.batch_size
-    if decode_scale is not None: scale_src = "given"
-    elif cfg.sampler.decode_scale is not None: decode_scale, scale_src = cfg.sampler.decode_scale, "config (sampler.decode_scale)"
-    elif getattr(generator, "decode_scale", None) is not None:
-        decode_scale, scale_src = float(generator.decode_scale), "the generator run's run.json decode_scale (the trainer's choice: mean token norm of the training latents)"
-    elif cfg.flow.kind == "riemannian":
+    decode_scale, scale_src = resolve_decode_scale(cfg, generator, decode_scale)     # given, config, run.json (dino_sae.sample)
+    if scale_src is None:
         decode_scale, scale_src = mean_token_norm(sae, cfg, device=device), "mean token norm of 64 eval-split latents (sampler.decode_scale is null)"
-    else: scale_src = "none: Euclidean samples are decoded as they are"
     scales = list(dict.fromkeys([decode_scale] + [float(s) for s in decode_scales]))
     root = Path(out_dir) / "eval" / tag
     folders = {s: _fresh_folder(root / ("samples" if s == decode_scale else f"samples-s{s:g}")) for s in scales}
@@ -822,7 +802,7 @@ def evaluate_generator(generator, sae, cfg, out_dir, *, tag: str = "main", num_s
                 details={f"{s:g}" if s is not None else "none": {k: ({kk: vv for kk, vv in v.items() if kk != "protocol"} if isinstance(v, dict) else v)
                                                                 for k, v in r.items()} for s, r in per_scale.items()})
 
-# %% ../nbs/api/15_metrics.ipynb 54
+# %% ../nbs/api/15_metrics.ipynb 53
 def write_metrics(run_dir, kind: str, tag: str, result: dict, meta: Optional[dict] = None) -> Path:
     "Add evaluation `tag` to `run_dir/metrics.json` (other tags kept; the previous file copied to metrics-history/ first)."
     from dino_sae.checkpoint import atomic_write
