@@ -162,7 +162,8 @@ class EvalConfig:
     rfid_images: int = 50000          # [I: ImageNet val, as RAE / VA-VAE]
     gen_samples: int = 50000          # [V2 §4.1]
     batch_size: int = 64
-    fid_reference: Optional[str] = None  # ADM reference .npz, or an image folder; None = the eval split
+    fid_reference: Optional[str] = "VIRTUAL_imagenet256_labeled.npz"  # gFID/P/R reference: the ADM batch (the paper's, RAE's);
+                                      # a bare name is looked for in data/ and $DINO_SAE_WEIGHTS; or an image folder; None = eval split
     feature_extractor: str = "inception-v3-compat"
     pr_features: Literal["inception", "vgg16"] = "inception"   # ADM suite uses Inception features
     probe_epochs: int = 10            # linear probe on the CLS token [I]
@@ -520,7 +521,7 @@ def _small(name: str) -> Config:
     c.dit = DiTTrainConfig(steps=3 if smoke else 600, batch_size=4 if smoke else 64, lr=1e-3 if smoke else 5e-4,
                            lr_schedule="constant", warmup_steps=0, sample_every=10**9, ema_decay=0.99)
     c.sampler = SamplerConfig(name="euler_proj", steps=4 if smoke else 25, decode_scale=None)
-    c.eval = EvalConfig(rfid_split="val", rfid_images=8 if smoke else 256, gen_samples=8 if smoke else 256,
+    c.eval = EvalConfig(rfid_split="val", rfid_images=8 if smoke else 256, gen_samples=8 if smoke else 256, fid_reference=None,
                         batch_size=4 if smoke else 32, probe_epochs=2 if smoke else 30)
     c.dist = DistConfig(backend="auto", nproc=1)
     c.run = RunConfig(log_every=1 if smoke else 10, ckpt_every=2 if smoke else 50, keep_last=2,

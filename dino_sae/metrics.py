@@ -15,12 +15,14 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset
 
 # %% auto 0
-__all__ = ['INCEPTION', 'OFFLINE_FE', 'OFFLINE_RECIPE', 'frechet_distance', 'feature_statistics', 'psnr', 'summarize', 'ssim',
-           'MetricUnavailable', 'lpips_model', 'lpips_distance', 'UInt8Images', 'load_reference_npz', 'fidelity_kwargs',
-           'default_layer', 'extract_features', 'OfflineClassifier', 'classifier_accuracy', 'train_offline_classifier',
-           'offline_classifier_path', 'load_offline_classifier', 'offline_classifier', 'fidelity_metrics',
-           'linear_probe', 'balanced_subset', 'quality_extractors', 'probe_cls', 'evaluate_autoencoder',
-           'mean_token_norm', 'generate_samples', 'evaluate_generator', 'write_metrics', 'evaluate_run', 'main']
+__all__ = ['INCEPTION', 'OFFLINE_FE', 'OFFLINE_RECIPE', 'ADM_REFERENCE', 'ADM_REFERENCE_URL', 'frechet_distance',
+           'feature_statistics', 'psnr', 'summarize', 'ssim', 'MetricUnavailable', 'lpips_model', 'lpips_distance',
+           'UInt8Images', 'load_reference_npz', 'fidelity_kwargs', 'default_layer', 'extract_features',
+           'OfflineClassifier', 'classifier_accuracy', 'train_offline_classifier', 'offline_classifier_path',
+           'load_offline_classifier', 'offline_classifier', 'fidelity_metrics', 'linear_probe', 'balanced_subset',
+           'quality_extractors', 'probe_cls', 'evaluate_autoencoder', 'ReferenceMissing', 'resolve_fid_reference',
+           'load_samples_npz', 'mean_token_norm', 'generate_samples', 'evaluate_generator', 'write_metrics',
+           'evaluate_run', 'main']
 
 # %% ../nbs/api/15_metrics.ipynb 6
 def _np64(a) -> np.ndarray:
@@ -148,16 +150,18 @@ class UInt8Images(Dataset):
         return to_uint8(x)
 
 def load_reference_npz(path) -> dict:
-    "`mu`, `sigma` of an ADM reference batch `.npz` and its images `arr_0` (NHWC uint8) when present; no unpickling."
+    "`mu`, `sigma` of an ADM reference batch `.npz` (None for a batch of images only) and its images `arr_0` (NHWC uint8) when present; no unpickling."
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"FID reference not found: {p}")
     with np.load(p, allow_pickle=False) as f:
         keys = list(f.keys())
-        if "mu" not in keys or "sigma" not in keys:
-            raise ValueError(f"{p}: not an ADM reference batch: it has {keys}, expected 'mu' and 'sigma' (and 'arr_0')")
-        out = dict(mu=f["mu"].astype(np.float64), sigma=f["sigma"].astype(np.float64), keys=keys, file=str(p))
+        stats = "mu" in keys and "sigma" in keys
+        if not stats and "arr_0" not in keys:
+            raise ValueError(f"{p}: neither an ADM reference batch ('mu', 'sigma') nor a batch of images ('arr_0'): it has {keys}")
+        out = dict(mu=f["mu"].astype(np.float64) if stats else None, sigma=f["sigma"].astype(np.float64) if stats else None,
+                   keys=keys, file=str(p))
         out["images"] = f["arr_0"] if "arr_0" in keys else None
-    if out["sigma"].shape != (out["mu"].shape[0],) * 2:
+    if stats and out["sigma"].shape != (out["mu"].shape[0],) * 2:
         raise ValueError(f"{p}: mu {out['mu'].shape} and sigma {out['sigma'].shape} do not match")
     return out
 
@@ -437,17 +441,18 @@ def fidelity_metrics(generated, reference=None, *, isc: bool = True, fid: bool =
         ref = load_reference_npz(reference)
         ref_images = UInt8Images(ref["images"], layout="NHWC") if ref["images"] is not None else None
         proto["reference"].update(keys=ref["keys"], n_images=None if ref["images"] is None else int(len(ref["images"])))
-    need_ref = [L["fid"]] * (fid and ref is None) + [L["kid"]] * kid + ([L["prc"]] * prc if pfe == feature_extractor else [])
+    stats = ref is not None and ref["mu"] is not None          # an ADM reference batch: FID from its mu/sigma
+    need_ref = [L["fid"]] * (fid and not stats) + [L["kid"]] * kid + ([L["prc"]] * prc if pfe == feature_extractor else [])
     rf = ex(ref_images, feature_extractor, need_ref, weights_path) if need_ref and ref_images is not None else {}
     n_ref = len(next(iter(rf.values()))) if rf else None
     if fid:
         mu, sig = feature_statistics(gen[L["fid"]])
-        rmu, rsig = (ref["mu"], ref["sigma"]) if ref is not None else feature_statistics(rf[L["fid"]])
-        if ref is not None and rmu.shape != mu.shape:
+        rmu, rsig = (ref["mu"], ref["sigma"]) if stats else feature_statistics(rf[L["fid"]])
+        if stats and rmu.shape != mu.shape:
             raise ValueError(f"{reference}: its mu has {rmu.shape[0]} dims but {feature_extractor} layer {L['fid']} has "
                              f"{mu.shape[0]}: npz statistics are only comparable with the extractor that made them")
         out["fid"] = frechet_distance(mu, sig, rmu, rsig)
-        proto["fid_reference_statistics"] = "npz mu/sigma" if ref is not None else "computed from the reference images"
+        proto["fid_reference_statistics"] = "npz mu/sigma" if stats else "computed from the reference images"
     if isc:
         n = len(gen[L["isc"]]); splits = max(1, min(isc_splits, n // 50))       # >= 50 samples per split (1 sample: IS = 1)
         if splits != isc_splits: notes.append(f"IS: {splits} split(s) instead of {isc_splits} ({n} samples, at least 50 per split)")
@@ -576,6 +581,7 @@ def _offline_class_accuracy(folder_or_images, labels: Sequence[int], run_classes
         from PIL import Image
         files = sorted(Path(imgs).glob("*.png"))
         imgs = torch.stack([torch.from_numpy(np.array(Image.open(f).convert("RGB"))).permute(2, 0, 1) for f in files])
+    elif isinstance(imgs, UInt8Images): imgs = torch.stack([imgs[i] for i in range(len(imgs))])
     return classifier_accuracy(clf, imgs, torch.as_tensor(list(labels))), None
 
 # %% ../nbs/api/15_metrics.ipynb 49
@@ -693,7 +699,68 @@ def evaluate_autoencoder(model, cfg, out_dir, *, tag: str = "final", split: Opti
                 details=dict(psnr=ps, ssim=summarize(col("ssim")), lpips=lps, cos=summarize(col("cos")),
                              fd={k: v["fd"] for k, v in fid.items()}, probe=pr and {k: pr[k] for k in ("teacher", "student")}))
 
-# %% ../nbs/api/15_metrics.ipynb 51
+# %% ../nbs/api/15_metrics.ipynb 52
+ADM_REFERENCE = "VIRTUAL_imagenet256_labeled.npz"
+ADM_REFERENCE_URL = "https://openaipublic.blob.core.windows.net/diffusion/jul-2021/ref_batches/imagenet/256/" + ADM_REFERENCE
+
+class ReferenceMissing(FileNotFoundError):
+    "The configured gFID/P/R reference (the ADM batch for the paper presets) is not on this machine; the message says what to do."
+
+def _reference_dirs() -> list:
+    from dino_sae.assets import weights_dir
+    from dino_sae.data import default_data_dir
+    return [d for d in (Path.cwd(), default_data_dir(), weights_dir()) if d is not None]
+
+def resolve_fid_reference(cfg, reference=None) -> tuple:
+    "`(reference path or None, description)` of gFID/P/R: `reference` (explicit), else `eval.fid_reference` (must exist), else the eval split."
+    if reference is not None:
+        p = Path(reference).expanduser()
+        if not (p.is_dir() or (p.is_file() and p.suffix == ".npz")):
+            raise FileNotFoundError(f"--reference {p}: not an image folder or an existing .npz")
+        adm = _is_npz(p) and p.name == ADM_REFERENCE
+        return str(p), dict(kind="explicit", path=str(p), comparable_with_paper=adm,
+                            note=("the ADM reference batch, as the paper" if adm else
+                                  f"given explicitly (--reference); not the paper's reference ({ADM_REFERENCE}): not comparable with its numbers"))
+    name = cfg.eval.fid_reference
+    if name is None:
+        return None, dict(kind="eval split", split=cfg.eval.rfid_split, comparable_with_paper=False,
+                          note="eval.fid_reference is null: the evaluation split's images; not the paper's reference "
+                               f"({ADM_REFERENCE}), not comparable with its numbers")
+    p = Path(name).expanduser()
+    cands = [p] if p.is_absolute() or len(p.parts) > 1 else [d / p for d in _reference_dirs()]
+    found = next((c for c in cands if c.exists()), None)
+    if found is None:
+        adm = p.name == ADM_REFERENCE
+        raise ReferenceMissing(
+            f"gFID, precision and recall of config {cfg.name!r} are measured against eval.fid_reference = {name!r}"
+            + (" (the ADM reference batch, as the paper's numbers are)" if adm else "")
+            + f", and it is not on this machine (looked in: {', '.join(str(c) for c in cands)}). "
+            + (f"Obtain {ADM_REFERENCE} from the ADM evaluation suite (openai/guided-diffusion, evaluations/README.md: "
+               f"{ADM_REFERENCE_URL}) and put it in {_reference_dirs()[1]} (or the folder named by $DINO_SAE_DATA), "
+               "or pass --reference /path/to/" + ADM_REFERENCE + ". " if adm else "Put it there or pass --reference PATH. ")
+            + "To measure against something else instead, pass --reference FOLDER_OR_NPZ explicitly (the numbers then say so). "
+              "Nothing was sampled.")
+    adm = found.name == ADM_REFERENCE
+    return str(found), dict(kind="adm" if adm else "config", path=str(found), comparable_with_paper=adm,
+                            note=("the ADM reference batch (eval.fid_reference), as the paper" if adm else
+                                  f"eval.fid_reference; not the paper's reference ({ADM_REFERENCE}): not comparable with its numbers"))
+
+def load_samples_npz(path) -> dict:
+    "The images (`arr_0`, N×H×W×3 uint8), labels (`arr_1` or `labels`, when present) and companion record of a samples `.npz`."
+    p = Path(path)
+    if not p.is_file(): raise FileNotFoundError(f"--samples {p}: no such file")
+    with np.load(p, allow_pickle=False) as f:
+        keys = list(f.keys())
+        if "arr_0" not in keys: raise ValueError(f"--samples {p}: no arr_0 (the ADM suite's images); it has {keys}")
+        x = f["arr_0"]
+        lab = f["arr_1"] if "arr_1" in keys else (f["labels"] if "labels" in keys else None)
+    if x.dtype != np.uint8 or x.ndim != 4 or x.shape[-1] != 3:
+        raise ValueError(f"--samples {p}: arr_0 must be N×H×W×3 uint8, got {x.dtype} {x.shape}")
+    js = p.with_suffix(".json")
+    rec = json.loads(js.read_text()) if js.is_file() else None
+    return dict(images=x, labels=None if lab is None else lab.astype(np.int64), record=rec, file=str(p))
+
+# %% ../nbs/api/15_metrics.ipynb 55
 @torch.no_grad()
 def mean_token_norm(sae, cfg, n: int = 64, device="cpu") -> float:
     "The mean token norm of the autoencoder's latents on `n` class-balanced eval images (the decode scale when the config leaves it None)."
@@ -725,9 +792,23 @@ def generate_samples(generator, sae, cfg, folders: dict, *, num_samples: int, nu
         if verbose: print(f"samples: {min(b + batch_size, len(a['index']))}/{len(a['index'])} (rank {D.get_rank()})", file=sys.stderr)
     return dict(sampler=kw, latent_shape=list(shape), radius=R)
 
+def _against(rdesc: dict, extractor: str) -> str:
+    "One line: what a number was measured against, in which features."
+    where = {"npz": f"the .npz {rdesc.get('path')}", "folder": f"the image folder {rdesc.get('path')}",
+             "npz images (arr_0)": f"the images (arr_0) of {rdesc.get('path')}",
+             "eval split images": f"the eval split's images ({rdesc.get('root')}/{rdesc.get('split')})"}.get(rdesc.get("kind"), str(rdesc))
+    paper = rdesc.get("comparable_with_paper")
+    return (f"{where}, {extractor} features" + ("; the paper's ADM protocol" if paper else
+            "; not the paper's ADM reference batch: not comparable with its numbers"))
+
 def _reference_for(cfg, reference, offline: bool):
     "The reference input for one extractor: an npz (Inception statistics) only for Inception; images otherwise."
-    from dino_sae.data import dataset_from_config
+    from dino_sae.data import dataset_from_config, ImageFolderDataset
+    if reference is not None and not _is_npz(reference) and not any(
+            f.suffix.lower() in (".png", ".jpg", ".jpeg") for f in Path(reference).iterdir() if f.is_file()):
+        ds = ImageFolderDataset(reference, cfg.data.image_size, hflip=False)     # ImageNet layout: <class>/<image>
+        return UInt8Images(ds), dict(kind="folder", path=str(reference), n=len(ds),
+                                     layout=f"class subfolders, ADM centre crop at {cfg.data.image_size}")
     if reference is not None and not (offline and _is_npz(reference)):
         return reference, dict(kind="npz" if _is_npz(reference) else "folder", path=str(reference))
     if reference is not None and _is_npz(reference):
@@ -740,37 +821,58 @@ def _reference_for(cfg, reference, offline: bool):
 def evaluate_generator(generator, sae, cfg, out_dir, *, tag: str = "main", num_samples: Optional[int] = None,
                        reference=None, decode_scale: Optional[float] = None, decode_scales: Sequence[float] = (),
                        cfg_scale: Optional[float] = None, seed: Optional[int] = None, batch_size: Optional[int] = None,
-                       device="cpu", verbose: bool = False) -> Optional[dict]:
-    "Generation metrics of `generator` (+ the autoencoder `sae`): gFID/IS/KID/PR (or offline substitutes), class accuracy, a decode-scale sweep."
+                       device="cpu", samples=None, verbose: bool = False) -> Optional[dict]:
+    """Generation metrics of `generator` (+ the autoencoder `sae`): gFID/IS/KID/PR (or offline substitutes), class accuracy, a decode-scale sweep.
+    With `samples` (an `.npz` of `python -m dino_sae.sample`) those images are scored and nothing is sampled."""
     from dino_sae import distributed as D
-    N = num_samples or cfg.eval.gen_samples
-    K = int(getattr(D.unwrap(generator), "num_classes"))
-    seed = cfg.seed if seed is None else seed
+    reference, ref_desc = resolve_fid_reference(cfg, reference)      # first: paper presets refuse without the ADM batch
     bs = batch_size or cfg.eval.batch_size
-    decode_scale, scale_src = resolve_decode_scale(cfg, generator, decode_scale)     # given, config, run.json (dino_sae.sample)
-    if scale_src is None:
-        decode_scale, scale_src = mean_token_norm(sae, cfg, device=device), "mean token norm of 64 eval-split latents (sampler.decode_scale is null)"
-    scales = list(dict.fromkeys([decode_scale] + [float(s) for s in decode_scales]))
-    root = Path(out_dir) / "eval" / tag
-    folders = {s: _fresh_folder(root / ("samples" if s == decode_scale else f"samples-s{s:g}")) for s in scales}
     t0 = time.time()
-    info = generate_samples(generator, sae, cfg, folders, num_samples=N, num_classes=K, seed=seed, batch_size=bs,
-                            device=device, cfg_scale=cfg_scale, verbose=verbose)
-    D.barrier()
-    if not D.is_main(): return None
-    reference = reference if reference is not None else cfg.eval.fid_reference
+    if samples is None:
+        N = num_samples or cfg.eval.gen_samples
+        K = int(getattr(D.unwrap(generator), "num_classes"))
+        seed = cfg.seed if seed is None else seed
+        decode_scale, scale_src = resolve_decode_scale(cfg, generator, decode_scale)     # given, config, run.json (dino_sae.sample)
+        if scale_src is None:
+            decode_scale, scale_src = mean_token_norm(sae, cfg, device=device), "mean token norm of 64 eval-split latents (sampler.decode_scale is null)"
+        scales = list(dict.fromkeys([decode_scale] + [float(s) for s in decode_scales]))
+        root = Path(out_dir) / "eval" / tag
+        folders = {s: _fresh_folder(root / ("samples" if s == decode_scale else f"samples-s{s:g}")) for s in scales}
+        info = generate_samples(generator, sae, cfg, folders, num_samples=N, num_classes=K, seed=seed, batch_size=bs,
+                                device=device, cfg_scale=cfg_scale, verbose=verbose)
+        D.barrier()
+        if not D.is_main(): return None
+        labels = class_balanced_assignment(N, K, 0, 1, seed)["label"].tolist()
+        inputs = {s: str(f) for s, f in folders.items()}
+        written, assignment = {f"{s:g}" if s is not None else "none": str(f) for s, f in folders.items()}, assignment_protocol(N, K, seed)
+    else:
+        if decode_scales or num_samples or cfg_scale is not None or decode_scale is not None or seed is not None:
+            raise ValueError("--samples: the images are already drawn; --num, --decode-scale(s), --cfg-scale and --seed do not apply")
+        if not D.is_main(): return None
+        sf = load_samples_npz(samples)
+        rec = sf["record"] or {}
+        st = rec.get("settings", {})
+        N, K = len(sf["images"]), int(rec.get("num_classes") or getattr(D.unwrap(generator), "num_classes", 0) or len(_class_names(cfg)))
+        labels = (sf["labels"] if sf["labels"] is not None else np.arange(N) % K).tolist()
+        decode_scale = st.get("decode_scale"); scales = [decode_scale]
+        scale_src = f"the samples' record ({Path(samples).with_suffix('.json')})" if rec else "unknown (the samples file has no companion .json)"
+        seed = st.get("seed")
+        info = dict(sampler={k: st.get(k) for k in ("sampler", "steps", "cfg_scale", "cfg_interval", "R", "alpha", "shift_base_dim")},
+                    latent_shape=rec.get("latent_shape"), radius=st.get("R"))
+        inputs = {decode_scale: UInt8Images(sf["images"], layout="NHWC")}
+        written = {"samples_npz": str(samples)}
+        assignment = rec.get("assignment") or dict(num_samples=N, labels="arr_1 of the file" if sf["labels"] is not None else "unknown")
     exts, missing = quality_extractors(_metric_policy(cfg))
-    labels = class_balanced_assignment(N, K, 0, 1, seed)["label"].tolist()
     names = _class_names(cfg)
     per_scale, refs = {}, {}
-    for s, folder in folders.items():
+    for s, inp in inputs.items():
         res = {}
         for e in exts:
             ref, rdesc = _reference_for(cfg, reference, e["offline"])
-            refs[e["name"]] = rdesc
-            m = fidelity_metrics(str(folder), ref, feature_extractor=e["name"], weights_path=e["weights"], batch_size=bs, device=device)
+            refs[e["name"]] = dict(rdesc, **{k: ref_desc[k] for k in ("comparable_with_paper", "note")}) if not e["offline"] else rdesc
+            m = fidelity_metrics(inp, ref, feature_extractor=e["name"], weights_path=e["weights"], batch_size=bs, device=device)
             res[e["name"]] = dict(m["metrics"], protocol=m["protocol"])
-        acc, acc_why = _offline_class_accuracy(str(folder), labels, names[:K] if len(names) >= K else names)
+        acc, acc_why = _offline_class_accuracy(inp, labels, names[:K] if len(names) >= K else names)
         res["class_acc_offline"] = acc
         per_scale[s] = res
     main = per_scale[decode_scale]
@@ -785,11 +887,16 @@ def evaluate_generator(generator, sae, cfg, out_dir, *, tag: str = "main", num_s
                                             class_acc_offline=r["class_acc_offline"])
                                        for s, r in sorted(per_scale.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
                                       if len(scales) > 1 else None)
+    ext = INCEPTION if inc else OFFLINE_FE
+    against = _against(refs[ext], ext)
+    summary["measured_against"] = dict(gfid=against, kid=against, precision=against, recall=against,
+                                       **{"is": "no reference: the generated set only"})
+    summary["reference"] = dict(ref_desc, extractor=ext)
     protocol = dict(
-        kind="generation", num_samples=N, assignment=assignment_protocol(N, K, seed), cfg_scale=info["sampler"]["cfg_scale"],
+        kind="generation", num_samples=N, assignment=assignment, cfg_scale=info["sampler"]["cfg_scale"],
         sampler=info["sampler"], latent_shape=info["latent_shape"], radius=info["radius"],
         decode_scale=decode_scale, decode_scale_source=scale_src, decode_scales=scales, image_size=cfg.data.image_size,
-        images_written={f"{s:g}" if s is not None else "none": str(f) for s, f in folders.items()},
+        images_written=written, samples=None if samples is None else dict(file=str(samples), record=sf["record"]),
         reference=refs, feature_extractors={e["name"]: e["record"] for e in exts},
         fid=dict(feature_extractor=INCEPTION, layer="2048") if inc else dict(available=False, **missing),
         is_="torch-fidelity isc (10 splits, shuffled, rng_seed 2020) on Inception logits_unbiased" if inc else "offline: on the offline classifier's logits",
@@ -802,7 +909,7 @@ def evaluate_generator(generator, sae, cfg, out_dir, *, tag: str = "main", num_s
                 details={f"{s:g}" if s is not None else "none": {k: ({kk: vv for kk, vv in v.items() if kk != "protocol"} if isinstance(v, dict) else v)
                                                                 for k, v in r.items()} for s, r in per_scale.items()})
 
-# %% ../nbs/api/15_metrics.ipynb 53
+# %% ../nbs/api/15_metrics.ipynb 57
 def write_metrics(run_dir, kind: str, tag: str, result: dict, meta: Optional[dict] = None) -> Path:
     "Add evaluation `tag` to `run_dir/metrics.json` (other tags kept; the previous file copied to metrics-history/ first)."
     from dino_sae.checkpoint import atomic_write
@@ -842,13 +949,14 @@ def evaluate_run(run_dir, *, tag: Optional[str] = None, checkpoint=None, ema: bo
                  num: Optional[int] = None, batch_size: Optional[int] = None, decode_scales: Sequence[float] = (),
                  decode_scale: Optional[float] = None, cfg_scale: Optional[float] = None, reference=None,
                  probe: bool = True, probe_train_images: Optional[int] = None, write: bool = True,
-                 verbose: bool = False) -> Optional[dict]:
+                 samples=None, verbose: bool = False) -> Optional[dict]:
     "Evaluate the run in `run_dir` (autoencoder or generator) and write `metrics.json`; the result on rank 0."
     from dino_sae import distributed as D
     run_dir = Path(run_dir)
     if not (run_dir / "run.json").is_file(): raise FileNotFoundError(f"{run_dir}: no run.json (not a run folder of the trainers)")
     info = json.loads((run_dir / "run.json").read_text())
     kind = info.get("kind")
+    if samples is not None and kind == "sae": raise ValueError(f"--samples {samples}: {run_dir} is an autoencoder run; give a generator run")
     device = torch.device(device) if device is not None else D.env_from_group().device
     if kind == "sae":
         from dino_sae.train_sae import load_autoencoder
@@ -857,7 +965,16 @@ def evaluate_run(run_dir, *, tag: Optional[str] = None, checkpoint=None, ema: bo
         res = evaluate_autoencoder(model, cfg, run_dir, tag=tag, num_images=num, batch_size=batch_size, device=device,
                                    probe=probe, probe_train_images=probe_train_images, verbose=verbose)
         extra = ()
+    elif kind == "dit" and samples is not None:                  # score an .npz of dino_sae.sample: nothing is loaded or drawn
+        from dino_sae.config import Config
+        cfg, model, tag = Config.from_yaml(run_dir / "config.yaml"), None, tag or "samples"
+        res = evaluate_generator(None, None, cfg, run_dir, tag=tag, reference=reference, batch_size=batch_size, device=device,
+                                 samples=samples, num_samples=num, decode_scale=decode_scale, decode_scales=decode_scales,
+                                 cfg_scale=cfg_scale, verbose=verbose)
+        extra = (info["sae_run"],) if info.get("sae_run") else ()
     elif kind == "dit":
+        from dino_sae.config import Config
+        resolve_fid_reference(Config.from_yaml(run_dir / "config.yaml"), reference)    # refuse before loading or sampling
         try: from dino_sae.train_dit import load_generator
         except ImportError as e:
             raise RuntimeError(f"{run_dir} is a generator run but dino_sae.train_dit.load_generator is not available ({e})") from None
@@ -870,10 +987,12 @@ def evaluate_run(run_dir, *, tag: Optional[str] = None, checkpoint=None, ema: bo
                                  decode_scale=decode_scale, decode_scales=decode_scales, cfg_scale=cfg_scale,
                                  batch_size=batch_size, device=device, verbose=verbose)
         extra = (sae_dir,)
-    else: raise ValueError(f"{run_dir}/run.json: kind {kind!r} is not 'sae' or 'dit'")
+    else: raise ValueError(f"{run_dir}/run.json: kind {kind!r} is not 'sae' or 'dit'" +
+                           (" (--samples needs a generator run)" if samples is not None and kind == "sae" else ""))
     if res is None: return None
     meta = _run_meta(run_dir, model, ema, info, extra)
-    if kind == "dit": meta["sae_run"] = str(extra[0])
+    if kind == "dit" and extra: meta["sae_run"] = str(extra[0])
+    if samples is not None: meta["samples"] = str(samples)
     if write: write_metrics(run_dir, kind, tag, res, meta)
     return dict(res, meta=meta, kind=kind, tag=tag)
 
@@ -895,7 +1014,10 @@ def main(argv=None):
     ap.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda:LOCAL_RANK when available)")
     ap.add_argument("--num", type=int, default=None, help="images (autoencoder) or samples (generator); default: eval.rfid_images / eval.gen_samples")
     ap.add_argument("--batch-size", type=int, default=None, help="per-rank batch (default: eval.batch_size)")
-    ap.add_argument("--reference", default=None, help="FID reference: ADM .npz or image folder (default: eval.fid_reference, else the eval split)")
+    ap.add_argument("--reference", default=None, help="gFID/P/R reference: ADM .npz, a samples .npz or an image folder (default: "
+                    "eval.fid_reference, which the paper presets set to VIRTUAL_imagenet256_labeled.npz and require; else the eval split)")
+    ap.add_argument("--samples", default=None, help="score this .npz of python -m dino_sae.sample (arr_0: N×H×W×3 uint8) "
+                    "instead of sampling (generator runs; tag 'samples' unless --tag)")
     ap.add_argument("--decode-scale", type=float, default=None, help="s_vae (default: sampler.decode_scale)")
     ap.add_argument("--decode-scales", default="", help="comma-separated sweep of s_vae, or 'paper' for 8,10,...,20 (Fig. 7)")
     ap.add_argument("--cfg-scale", type=float, default=None, help="guidance scale (default: sampler.cfg_scale)")
@@ -906,10 +1028,12 @@ def main(argv=None):
     from dino_sae import distributed as D
     env = D.setup(device=a.device)
     try:
-        r = evaluate_run(a.run, tag=a.tag, checkpoint=a.checkpoint, ema=not a.no_ema, device=env.device, num=a.num,
+        try: r = evaluate_run(a.run, tag=a.tag, checkpoint=a.checkpoint, ema=not a.no_ema, device=env.device, num=a.num,
                          batch_size=a.batch_size, decode_scales=_floats(a.decode_scales), decode_scale=a.decode_scale,
                          cfg_scale=a.cfg_scale, reference=a.reference, probe=not a.no_probe,
-                         probe_train_images=a.probe_train_images, verbose=not a.quiet)
+                         probe_train_images=a.probe_train_images, samples=a.samples, verbose=not a.quiet)
+        except (ReferenceMissing, FileNotFoundError) as e:      # a missing file: said plainly, nothing sampled or written
+            print(f"dino_sae.metrics: {e}", file=sys.stderr); sys.exit(2)
         if r is not None:
             print(json.dumps(dict(metrics=str(Path(a.run) / "metrics.json"), tag=r["tag"], summary=r["summary"]),
                              indent=1, default=_json_default))
