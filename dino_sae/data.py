@@ -10,14 +10,14 @@ from typing import Callable, Optional
 
 import numpy as np
 import torch
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, ImageOps
 from torch.utils.data import Dataset, DataLoader, DistributedSampler
 
 # %% auto 0
 __all__ = ['IMG_EXTS', 'SAMPLE_PHOTOS', 'SAMPLE_SIZE', 'SAMPLE_CROPS', 'SAMPLE_SCALES', 'to_rgb', 'load_image', 'center_crop_arr',
-           'to_tensor', 'to_uint8', 'coin', 'ImageFolderDataset', 'default_data_dir', 'build_sample_set', 'shutil_rm',
-           'sample_set_digest', 'dataset_root', 'dataset_from_config', 'build_loader', 'write_latent_cache',
-           'LatentCacheDataset']
+           'to_tensor', 'to_uint8', 'coin', 'has_image_files', 'ImageFolderDataset', 'default_data_dir',
+           'build_sample_set', 'shutil_rm', 'sample_set_digest', 'dataset_root', 'dataset_from_config', 'build_loader',
+           'write_latent_cache', 'LatentCacheDataset']
 
 # %% ../nbs/api/01_data.ipynb 6
 IMG_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
@@ -37,12 +37,12 @@ def to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")     # CMYK, L, 1, YCbCr, RGB
 
 def load_image(path) -> Image.Image:
-    "Fully decode the image at `path` as RGB; raises `OSError`/`ValueError` for truncated or non-image files."
+    "Fully decode the image at `path` as RGB, upright (EXIF orientation applied); raises `OSError`/`ValueError` for bad files."
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     with Image.open(path) as im:
         im.load()
         if im.width < 1 or im.height < 1: raise ValueError("empty image")
-        return to_rgb(im)
+        return to_rgb(ImageOps.exif_transpose(im))     # camera JPEGs store the sensor's orientation in EXIF
 
 # %% ../nbs/api/01_data.ipynb 8
 def center_crop_arr(im: Image.Image, image_size: int) -> np.ndarray:
@@ -69,14 +69,26 @@ def coin(seed: int, epoch: int, index: int, salt: int = 0) -> bool:
     return zlib.crc32(f"{seed}:{epoch}:{index}:{salt}".encode()) & 1 == 1
 
 # %% ../nbs/api/01_data.ipynb 13
+def has_image_files(folder) -> bool:
+    "Does `folder` (recursively) hold a non-hidden file with an image extension?"
+    return any(p.suffix.lower() in IMG_EXTS and not p.name.startswith(".") and p.is_file() for p in Path(folder).rglob("*"))
+
 class ImageFolderDataset(Dataset):
     "Images of `root/<class>/*` as `(image in [-1, 1] of shape (3, S, S), label)`, ADM centre-cropped to S = `image_size`."
     def __init__(self, root, image_size: int, hflip: bool = False, seed: int = 0, scan: Optional[bool] = None,
                  scan_limit: int = 50_000, classes: Optional[list] = None):
         self.root, self.image_size, self.hflip, self.seed, self.epoch = Path(root), image_size, hflip, seed, 0
         if not self.root.is_dir(): raise FileNotFoundError(f"image folder not found: {self.root}")
-        self.classes = classes or sorted(d.name for d in self.root.iterdir() if d.is_dir() and not d.name.startswith("."))
-        if not self.classes: raise ValueError(f"{self.root}: no class folders (expected {self.root}/<class>/<image>)")
+        self.empty_classes = []                     # class folders without any image file: not classes
+        if classes is None:
+            found = sorted(d.name for d in self.root.iterdir() if d.is_dir() and not d.name.startswith("."))
+            self.empty_classes = [c for c in found if not has_image_files(self.root / c)]
+            if self.empty_classes:
+                warnings.warn(f"data: {self.root}: {len(self.empty_classes)} class folder(s) without images skipped, not counted "
+                              f"as classes: {', '.join(self.empty_classes[:5])}{' ...' if len(self.empty_classes) > 5 else ''}")
+            classes = [c for c in found if c not in self.empty_classes]
+        self.classes = list(classes)
+        if not self.classes: raise ValueError(f"{self.root}: no class folders with images (expected {self.root}/<class>/<image>)")
         self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
         self.samples, self.skipped = [], []          # skipped: (path, reason)
         for c in self.classes:
@@ -97,6 +109,14 @@ class ImageFolderDataset(Dataset):
             raise ValueError(f"{self.root}: no usable image among {len(self.skipped)} files"
                              + (f" (e.g. {self.skipped[0][0]}: {self.skipped[0][1]})" if self.skipped else ""))
         self.targets = [y for _, y in self.samples]
+
+    def skip_summary(self) -> Optional[str]:
+        "One line: how many files were skipped and why (None when none was)."
+        if not self.skipped: return None
+        why: dict = {}
+        for _, r in self.skipped: k = r.split(" (")[0]; why[k] = why.get(k, 0) + 1
+        return (f"data: {len(self.skipped)} of {len(self.skipped) + len(self.samples)} files under {self.root} skipped ("
+                + ", ".join(f"{n} {k}" for k, n in why.items()) + ")")
 
     def __len__(self): return len(self.samples)
     def set_epoch(self, epoch: int): self.epoch = epoch
@@ -123,7 +143,7 @@ class ImageFolderDataset(Dataset):
         return (f"ImageFolderDataset({self.root}, {len(self)} images, {len(self.classes)} classes, "
                 f"{len(self.skipped)} skipped, size {self.image_size})")
 
-# %% ../nbs/api/01_data.ipynb 17
+# %% ../nbs/api/01_data.ipynb 19
 SAMPLE_PHOTOS = ("astronaut", "chelsea", "coffee", "hubble_deep_field", "immunohistochemistry", "retina", "rocket",
                  "stereo_motorcycle", "camera", "coins", "moon", "brick", "grass", "gravel", "page", "clock")
 SAMPLE_SIZE, SAMPLE_CROPS, SAMPLE_SCALES = 128, 30, (1.0, 0.85, 0.7, 0.55, 0.45)
@@ -182,7 +202,7 @@ def sample_set_digest(root) -> str:
     "One sha256 over the sample set's manifest of file hashes."
     return hashlib.sha256(json.dumps(json.loads((Path(root) / "manifest.json").read_text())["files"], sort_keys=True).encode()).hexdigest()
 
-# %% ../nbs/api/01_data.ipynb 21
+# %% ../nbs/api/01_data.ipynb 23
 def dataset_root(data_cfg) -> Path:
     "The dataset's root folder: `data_cfg.root`, or the embedded sample set (built on first use)."
     return Path(data_cfg.root).expanduser() if data_cfg.root else build_sample_set()
@@ -220,7 +240,7 @@ def build_loader(dataset, batch_size: int, shuffle: bool = True, seed: int = 0, 
                       worker_init_fn=_WorkerSeed(seed * 7919 + rank * 104729 + epoch * 31), generator=g,
                       persistent_workers=False, **kw)
 
-# %% ../nbs/api/01_data.ipynb 25
+# %% ../nbs/api/01_data.ipynb 27
 def _atomic_write_bytes(path: Path, data: bytes):
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
     with open(tmp, "wb") as f:

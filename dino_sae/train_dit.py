@@ -16,7 +16,7 @@ from . import checkpoint as C
 from .config import Config, ConfigError, load_config, epochs_to_steps, validate
 from .train_sae import (NonFiniteLoss, lr_factor, micro_batch_size, check_finite, prepare_run_dir, start_run_json,
                                 train_sae, load_autoencoder, cli_parser, _to_float, _restore_progress)
-from .train_sae import discard_failed_start, check_free_space, checkpoint_bytes, _on_main
+from .train_sae import discard_failed_start, check_free_space, checkpoint_bytes, _on_main, data_report
 
 # %% auto 0
 __all__ = ['LatentSource', 'latent_statistics', 'DiTTrainer', 'train_dit', 'load_generator', 'main']
@@ -136,7 +136,7 @@ class DiTTrainer:
                            num_classes=self.num_classes, generator=dict(name=cfg.generator.model, parameters=self.n_params),
                            latents="cache" if cached else "encoded", steps_per_epoch=self.steps_per_epoch,
                            total_steps=self.total_steps, global_batch=dt.batch_size, micro_batch=self.micro, grad_accum=self.accum,
-                           fsdp=self.fsdp, train_images=len(self.train_set))
+                           fsdp=self.fsdp, train_images=len(self.train_set), **data_report(self.train_set))
         self.progress, self.logger = progress, None
 
     # --- one optimiser step

@@ -16,9 +16,10 @@ from . import checkpoint as C
 from .config import Config, ConfigError, load_config, stage_steps, validate
 
 # %% auto 0
-__all__ = ['NonFiniteLoss', 'lr_factor', 'micro_batch_size', 'check_finite', 'dump_grads', 'psnr', 'PreflightError', 'preflight',
-           'checkpoint_bytes', 'check_free_space', 'config_differences', 'prepare_run_dir', 'discard_failed_start',
-           'start_run_json', 'SAETrainer', 'train_sae', 'load_autoencoder', 'cli_parser', 'main']
+__all__ = ['NonFiniteLoss', 'lr_factor', 'micro_batch_size', 'check_finite', 'dump_grads', 'psnr', 'PreflightError',
+           'data_report', 'preflight', 'checkpoint_bytes', 'check_free_space', 'config_differences', 'prepare_run_dir',
+           'discard_failed_start', 'start_run_json', 'SAETrainer', 'train_sae', 'load_autoencoder', 'cli_parser',
+           'main']
 
 # %% ../nbs/api/13_train_sae.ipynb 6
 class NonFiniteLoss(FloatingPointError):
@@ -73,9 +74,16 @@ class PreflightError(ConfigError):
     "Something the run needs is missing or unusable; found before step 1."
 
 def _class_dirs(split: Path) -> list:
-    "Class folders of `split` that hold at least one file."
-    return [d.name for d in sorted(split.iterdir()) if d.is_dir() and not d.name.startswith(".")
-            and any(f.is_file() and not f.name.startswith(".") for f in d.rglob("*"))]
+    "Class folders of `split` that hold at least one image file (the classes `ImageFolderDataset` counts)."
+    from dino_sae.data import has_image_files
+    return [d.name for d in sorted(split.iterdir()) if d.is_dir() and not d.name.startswith(".") and has_image_files(d)]
+
+def data_report(ds) -> dict:
+    "What `run.json` records of training set `ds`: skipped files and empty class folders; rank 0 prints the one-line summary."
+    line = ds.skip_summary() if hasattr(ds, "skip_summary") else None
+    if line and D.is_main(): print(f"{line}; the list is in run.json (skipped_files)", file=sys.stderr, flush=True)
+    return dict(skipped_files=[dict(file=str(f), reason=r) for f, r in getattr(ds, "skipped", [])],
+                empty_class_folders=list(getattr(ds, "empty_classes", [])))
 
 def preflight(cfg: Config, kind: str, run_dir=None) -> dict:
     "Check data splits, classes and a writable run folder before anything is written; returns `{split: classes}`."
@@ -283,7 +291,7 @@ class SAETrainer:
             start_run_json(self.run_dir, cfg, self.kind, env, self.seeds, resumed_from=self.resumed_from,
                            steps_per_epoch=self.steps_per_epoch, total_steps=self.total_steps,
                            stages=[dict(name=s.name, steps=n) for s, n in self.plan], global_batch=cfg.sae.batch_size,
-                           micro_batch=self.micro, grad_accum=self.accum, train_images=len(self.train_set))
+                           micro_batch=self.micro, grad_accum=self.accum, train_images=len(self.train_set), **data_report(self.train_set))
         self.progress, self.logger, self._val = progress, None, None
 
     # --- stages
