@@ -301,8 +301,13 @@ def _pair(s: str) -> tuple:
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m dino_sae.sample", description="Class-balanced samples of a generator run "
                                  "as an ADM-suite .npz (arr_0: N×H×W×3 uint8, arr_1: labels); torchrun-ready and resumable.")
-    ap.add_argument("--run", "--run-dir", dest="run", required=True, help="a train_dit run folder (under torchrun spell it "
+    ap.add_argument("--run", "--run-dir", dest="run", default=None, help="a train_dit run folder (under torchrun spell it "
                     "--run-dir: torchrun reads --run as an abbreviation of its own --run-path)")
+    ap.add_argument("--released", action="store_true", help="instead of a run: the authors' released DINO-SAE checkpoint and "
+                    "DiT^DH-XL generator (RAE format), found by --autoencoder/--generator, $DINO_SAE_WEIGHTS or the hub cache, "
+                    "sampled with the paper's settings (paper-v1)")
+    ap.add_argument("--autoencoder", default=None, help="with --released: the DINO-SAE checkpoint (ema_model_step_470000.pt)")
+    ap.add_argument("--generator", default=None, help="with --released: the RAE-format generator checkpoint")
     ap.add_argument("--num", "--num-samples", dest="num", type=int, default=None, help="number of samples (default: "
                     "eval.gen_samples; 50000 for the paper; under torchrun spell it --num-samples: torchrun reads --num as "
                     "an abbreviation of its own --numa-binding)")
@@ -322,12 +327,42 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--no-progress", action="store_true")
     return ap
 
+def _main_released(a):
+    "`--released`: the authors' autoencoder and generator, paper-v1's sampler settings; absent files stop it before any work."
+    from dino_sae.assets import AssetError
+    from dino_sae.autoencoder import DINOSAE
+    from dino_sae.config import get_preset
+    from dino_sae.rae_format import load_rae_generator, released_files
+    if a.checkpoint is not None or a.no_ema: raise ValueError("--checkpoint and --no-ema are for --run, not --released")
+    if Path(a.out).suffix != ".npz": raise ValueError(f"--out {a.out}: the ADM suite reads .npz files; name it FILE.npz")
+    if (a.num is not None and a.num < 1) or a.shard_size < 1: raise ValueError(f"--num and --shard-size must be >= 1, got {a.num}, {a.shard_size}")
+    try: files = released_files(a.autoencoder, a.generator)
+    except AssetError as e: raise ValueError(str(e)) from None
+    cfg = get_preset("paper-v1")
+    env = D.setup(device=a.device)
+    try:
+        gen = load_rae_generator(files["generator"]).to(env.device)
+        sae = DINOSAE.from_released(files["autoencoder"], cfg).to(env.device).eval()
+        settings, sources = settings_from_config(cfg, gen, sampler=a.sampler, steps=a.steps, cfg_scale=a.cfg_scale,
+                                                 cfg_interval=a.cfg_interval, decode_scale=a.decode_scale, seed=a.seed,
+                                                 batch_size=a.batch_size)
+        source = dict(released=True, autoencoder=str(Path(files["autoencoder"]).resolve()), generator=str(Path(files["generator"]).resolve()),
+                      generator_architecture=gen.name, config="paper-v1 (sampler settings)")
+        rec = write_samples(sae, gen, settings, a.out, a.num or cfg.eval.gen_samples, shard_size=a.shard_size, device=env.device,
+                            source=source, sources=sources, progress=not a.no_progress, keep_shards=a.keep_shards)
+        if D.is_main(): print(json.dumps(dict(out=rec["file"], json=str(companion_json(a.out)), shape=rec["shape"],
+                                              sha256=rec["sha256"], settings=rec["settings"])))
+    finally: D.cleanup()
+
 def main(argv=None):
     "`python -m dino_sae.sample --run RUN_DIR --num N --out FILE.npz` (torchrun-ready)."
     a = parser().parse_args(argv)
     from dino_sae.train_dit import load_generator
     from dino_sae.train_sae import load_autoencoder
     try:
+        if a.released: return _main_released(a)
+        if a.run is None: raise ValueError("give --run RUN_DIR (a train_dit run), or --released (the authors' released model)")
+        if a.autoencoder or a.generator: raise ValueError("--autoencoder and --generator go with --released")
         run = Path(a.run)
         if not (run / "run.json").is_file(): raise FileNotFoundError(f"--run {run}: no run.json (not a run folder of the trainers)")
         if Path(a.out).suffix != ".npz": raise ValueError(f"--out {a.out}: the ADM suite reads .npz files; name it FILE.npz")
