@@ -577,6 +577,9 @@ def main(argv=None):
     ap.add_argument("--only", default=None, help="comma-separated ablation names (default: all of ABLATIONS)")
     ap.add_argument("--figures-dir", default=None, help="where tables and figures go (default: the project's figures/)")
     a = ap.parse_args(argv)
+    from dino_sae.config import load_config
+    from dino_sae.metrics import resolve_fid_reference
+    resolve_fid_reference(load_config(a.preset))     # paper presets: the ADM batch must be there before days of training
     run_report(a.preset, a.out, a.data_dir, a.only.split(",") if a.only else None, a.figures_dir)
 
 # %% ../nbs/api/17_report.ipynb 26
