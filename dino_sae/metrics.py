@@ -565,6 +565,21 @@ def _labelled(value, offline: bool, what: str):
     return dict(value=value, kind="offline", note=f"offline substitute: {what} in the features of the offline classifier "
                 "(16-class CNN trained on the embedded sample set), not Inception; not comparable with published numbers")
 
+def _random_labelled(value, random: bool, what: str):
+    "A summary entry: the number, or when it was measured with a random-weight DINO trunk a dict that says so."
+    if value is None or not random: return value
+    return dict(value=value, kind="random-weights", note=f"{what} measured with a RANDOM-weight DINO trunk: it shows that the "
+                "pipeline runs, not the paper's claim; not comparable with published numbers")
+
+def _random_trunk(model, cfg, out_dir) -> bool:
+    "Was the DINO trunk of this autoencoder's run random? (its run.json's asset records; else the config's asset policy)"
+    for rd in (getattr(model, "run_dir", None), out_dir):
+        p = Path(rd) / "run.json" if rd is not None else None
+        if p is not None and p.is_file():
+            assets = json.loads(p.read_text()).get("assets", [])
+            return any(a.get("asset") == cfg.encoder.trunk and a.get("source") == "random" for a in assets)
+    return cfg.assets == "random"
+
 def _class_names(cfg) -> list:
     from dino_sae.data import dataset_root
     d = dataset_root(cfg.data) / cfg.data.train_split
@@ -676,11 +691,13 @@ def evaluate_autoencoder(model, cfg, out_dir, *, tag: str = "final", split: Opti
     col = lambda k: [d[k] for d in rows]
     ps, lps = summarize(col("psnr")), (summarize(col("lpips")) if lp is not None else None)
     inc = fid.get(INCEPTION)
+    rnd = _random_trunk(model, cfg, out_dir)                 # cos and the probe depend on the trunk's weights
     summary = dict(rfid=inc["fd"] if inc else _labelled(fid[OFFLINE_FE]["fd"], True, "rFID (Fréchet distance)"),
                    psnr=ps["mean"], psnr_n_inf=ps["n_inf"], ssim=summarize(col("ssim"))["mean"],
-                   lpips=lps["mean"] if lps else None, cos=summarize(col("cos"))["mean"],
+                   lpips=lps["mean"] if lps else None, cos=_random_labelled(summarize(col("cos"))["mean"], rnd, "cos(student, teacher)"),
                    fd_offline=fid[OFFLINE_FE]["fd"], class_acc_offline=acc, class_acc_offline_originals=acc_gt,
-                   probe=None if pr is None else {k: dict(top1=pr[k]["top1"], top5=pr[k]["top5"]) for k in ("teacher", "student")})
+                   probe=None if pr is None else {k: {m: _random_labelled(pr[k][m], rnd, f"linear-probe {m} of the {k}") for m in ("top1", "top5")}
+                                                  for k in ("teacher", "student")})
     protocol = dict(
         kind="reconstruction", split=split, split_root=str(ds.root), num_images=len(idx), image_size=cfg.data.image_size,
         selection="class-balanced: round-robin over classes, each class in file order", crop="ADM centre crop",
@@ -689,7 +706,7 @@ def evaluate_autoencoder(model, cfg, out_dir, *, tag: str = "final", split: Opti
              f"{ps['n_inf']} identical image(s) (PSNR = inf) excluded from the mean and counted in psnr_n_inf",
         ssim="scikit-image convention: 7x7 uniform window, sample covariance, mean over channels, on uint8-quantised images",
         lpips=dict(net=cfg.loss.lpips_net, weights=lp_rec) if lp is not None else dict(net=cfg.loss.lpips_net, available=False, reason=lp_reason),
-        cos="mean over tokens and images of cos(student latent, teacher latent)",
+        cos="mean over tokens and images of cos(student latent, teacher latent)", random_trunk=rnd,
         rfid=dict(feature_extractor=INCEPTION, layer="2048", weights=inc["weights"]) if inc else dict(available=False, **missing),
         offline=dict(feature_extractor=OFFLINE_FE, layer="feat (64-d)", classifier=fid[OFFLINE_FE]["weights"], offline_substitute=True,
                      class_accuracy=acc_why or "offline classifier's top-1 on the reconstructions (and on the originals) vs their labels"),

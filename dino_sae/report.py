@@ -197,6 +197,7 @@ def compare_table(table: PaperTable, results: dict, run_name: str = "this run", 
             v = get_slot(results, slots[c])
             if isinstance(v, dict):            # a metric with its own label, e.g. {"value":..., "kind": "offline"}
                 if v.get("kind") == "offline": notes.append(f"{c}: offline")
+                elif v.get("kind") == "random-weights": notes.append(f"{c}: random-weight trunk")
                 elif v.get("note"): notes.append(f"{c}: {v['note']}")
                 v = v.get("value")
             row[f"run {c}"] = v
@@ -456,6 +457,9 @@ _DIT_KEYS = ("gfid", "is", "kid", "precision", "recall", "fd_offline", "class_ac
 def _pick(summary: dict, keys) -> dict: return {k: summary.get(k) for k in keys if k in summary}
 
 def _val(v): return v.get("value") if isinstance(v, dict) else v
+def _pct(v):
+    "A fraction as a percentage, keeping a labelled value's label (e.g. measured with random weights)."
+    return dict(v, value=100 * v["value"]) if isinstance(v, dict) else 100 * v
 
 def collect_results(report_dir, preset: Optional[str] = None) -> dict:
     "The results tree of a report folder, with `_runs` (slot -> run label) and `_random_assets`."
@@ -477,14 +481,14 @@ def collect_results(report_dir, preset: Optional[str] = None) -> dict:
             labels[name] = label(rd)
             if name == "sae":
                 pr = ev.get("final", {}).get("summary", {}).get("probe")
-                if pr: res["probe"] = {who: {k: 100 * v for k, v in pr[who].items()} for who in ("teacher", "student") if who in pr}
+                if pr: res["probe"] = {who: {k: _pct(v) for k, v in pr[who].items()} for who in ("teacher", "student") if who in pr}
                 labels["probe"] = label(rd)
                 curve = []
                 for tag, e in ev.items():
                     p = e["summary"].get("probe")
                     if p and (tag.startswith("probe-") or tag == "final"):
                         step = int(Path(e["meta"]["checkpoint"]).name.split("-")[-1])
-                        curve.append(dict(step=step, student_top1=100 * p["student"]["top1"], teacher_top1=100 * p["teacher"]["top1"]))
+                        curve.append(dict(step=step, student_top1=100 * _val(p["student"]["top1"]), teacher_top1=100 * _val(p["teacher"]["top1"])))
                 res["probe_curve"] = sorted(curve, key=lambda r: r["step"])
         elif run_kind(rd) == "dit":
             key = "main" if name == "dit" else name.split("_", 1)[1] if "_" in name else name
