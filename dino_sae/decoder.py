@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .patch_embed import ConvLayer, RMSNorm2d, build_act, build_norm
+from .layers import ConvLayer, build_act, build_norm
 
 # %% auto 0
 __all__ = ['BLOCK_TYPES', 'OpSequential', 'ResidualBlock', 'ChannelDuplicatingPixelUnshuffleUpSampleLayer',

@@ -12,56 +12,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto 0
-__all__ = ['RELEASED_STEM_PREFIX', 'RMSNorm2d', 'build_act', 'build_norm', 'ConvLayer', 'HierarchicalPatchEmbed',
-           'released_stem_state_dict', 'build_student_embed']
+__all__ = ['RELEASED_STEM_PREFIX', 'HierarchicalPatchEmbed', 'released_stem_state_dict', 'build_student_embed', 'RMSNorm2d',
+           'build_act', 'build_norm', 'ConvLayer']
 
 # %% ../nbs/api/04_patch_embed.ipynb 6
-class RMSNorm2d(nn.Module):
-    "RMS normalisation of each sample over (C, H, W) with a per-channel weight (the released `RMSNorm2d`)."
-    def __init__(self, num_channels: int, eps: float = 1e-6, device=None, dtype=None):
-        super().__init__()
-        self.num_channels, self.eps = num_channels, eps
-        self.weight = nn.Parameter(torch.ones(1, num_channels, 1, 1, device=device, dtype=dtype))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        rms = torch.rsqrt(x.pow(2).mean(dim=(1, 2, 3), keepdim=True) + self.eps)
-        return self.weight * (x * rms)          # the release's order of operations (the parity fixture is at fp32 noise)
-
-    def extra_repr(self): return f"{self.num_channels}, eps={self.eps}"
+from .layers import RMSNorm2d, build_act, build_norm, ConvLayer
+_all_ = ['RMSNorm2d', 'build_act', 'build_norm', 'ConvLayer']   # re-exported from dino_sae.layers
 
 # %% ../nbs/api/04_patch_embed.ipynb 9
-def build_act(name: Optional[str], inplace: bool = False) -> Optional[nn.Module]:
-    "An activation module from its name (`relu`, `silu`, `gelu`, `tanh`, `sigmoid`) or None."
-    if name is None: return None
-    acts = {"relu": lambda: nn.ReLU(inplace=inplace), "silu": lambda: nn.SiLU(inplace=inplace),
-            "gelu": lambda: nn.GELU(), "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
-    if name.lower() not in acts: raise ValueError(f"activation {name!r} is not supported; choose one of {', '.join(acts)}")
-    return acts[name.lower()]()
-
-def build_norm(name: Optional[str], num_channels: int) -> Optional[nn.Module]:
-    "A 2-D norm from its name: `trms2d` (the release's per-sample RMSNorm2d), `bn2d`, or None."
-    if name is None: return None
-    if name.lower() == "trms2d": return RMSNorm2d(num_channels)
-    if name.lower() == "bn2d": return nn.BatchNorm2d(num_channels)
-    raise ValueError(f"norm {name!r} is not supported; choose 'trms2d', 'bn2d' or None")
-
-class ConvLayer(nn.Module):
-    "Conv2d ('same' padding) -> optional norm -> optional activation."
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3, stride: int = 1, groups: int = 1,
-                 use_bias: bool = False, norm: Optional[str] = None, act: Optional[str] = None):
-        super().__init__()
-        self.conv = nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=(kernel_size - 1) // 2,
-                              groups=groups, bias=use_bias)
-        self.norm = build_norm(norm, out_channels)
-        self.act = build_act(act)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.conv(x)
-        if self.norm is not None: x = self.norm(x)
-        if self.act is not None: x = self.act(x)
-        return x
-
-# %% ../nbs/api/04_patch_embed.ipynb 12
 class HierarchicalPatchEmbed(nn.Module):
     "The DINO-SAE stem: four stride-2 convs (7x7, 3x3, 3x3, 3x3), RMSNorm2d+SiLU after the first three, no biases."
     def __init__(self, embed_dim: int, in_chans: int = 3, widths: Sequence[int] = (64, 128, 256),
@@ -108,14 +66,14 @@ class HierarchicalPatchEmbed(nn.Module):
         if self.output_fmt == "NLC": return x.flatten(2).transpose(1, 2)
         return x
 
-# %% ../nbs/api/04_patch_embed.ipynb 16
+# %% ../nbs/api/04_patch_embed.ipynb 13
 RELEASED_STEM_PREFIX = "dino_model.patch_embed.cnn."
 
 def released_stem_state_dict(sd: dict, prefix: str = "dino_model.patch_embed.") -> dict:
     "The stem's entries of a released state dict, with `prefix` removed (keys `cnn.{i}.conv.weight`, ...)."
     return {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix + "cnn.")}
 
-# %% ../nbs/api/04_patch_embed.ipynb 21
+# %% ../nbs/api/04_patch_embed.ipynb 18
 def build_student_embed(kind: str, trunk: nn.Module, widths: Sequence[int] = (64, 128, 256)) -> nn.Module:
     "The student's embedding for `trunk`: `stem` (a new HierarchicalPatchEmbed) or `patchify` (the trunk's own, frozen)."
     if kind == "stem": return HierarchicalPatchEmbed.for_trunk(trunk, widths)
