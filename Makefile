@@ -46,7 +46,7 @@ test: check-sync
 
 # the whole report: train, evaluate, regenerate figures/ and figures/tables/ (runs go to runs/$(PRESET)/)
 report: $(STAMP)
-	$(BIN)/python -m dino_sae.report --preset $(PRESET) $(if $(REPORT_DIR),--out $(REPORT_DIR))
+	$(BIN)/python -m dino_sae.report --preset $(PRESET) --figures-dir figures $(if $(REPORT_DIR),--out $(REPORT_DIR))
 	$(MAKE) -s readme
 
 clean-report:

@@ -185,14 +185,17 @@ def bench_train(args):
 
 # %% ../nbs/api/18_bench.ipynb 17
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m dino_sae.bench", description=
-                                 "Throughput, GFLOP/s and peak memory of DINO-SAE's hot paths, one JSON line each.")
+    from dino_sae.cli import parser
+    ap = parser("python -m dino_sae.bench", "Throughput, GFLOP/s and peak memory of DINO-SAE's hot paths, one JSON line each.", [
+        "python -m dino_sae.bench --quick --preset smoke --repeats 1     # a quick check that every path runs",
+        "python -m dino_sae.bench --only dit,sample                      # the generator's training step and sampling",
+        "python -m dino_sae.bench --device cuda --full-xl > bench.jsonl  # on a GPU: the full 28-block XL generator"])
     ap.add_argument("--only", default=None, help=f"comma-separated groups among {','.join(GROUPS)} (default: all)")
-    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu", help="default: cuda when available, else cpu")
+    ap.add_argument("--repeats", type=int, default=3, help="timed calls per measurement, after a warm-up (the median is reported)")
     ap.add_argument("--quick", action="store_true", help="small configurations only")
     ap.add_argument("--preset", default="tiny", help="preset of the small configurations (tiny; smoke for a check)")
-    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's choice)")
     ap.add_argument("--full-xl", dest="full_xl", action="store_true", help="all 28 blocks for the XL-width generator")
     args = ap.parse_args(argv)
     if args.threads: torch.set_num_threads(args.threads)

@@ -402,6 +402,9 @@ class RunLogger:
                 with open(self.run_dir / "metrics.superseded.jsonl", "a") as f: f.write("\n".join(drop) + "\n")
                 atomic_write(mp, "".join(l + "\n" for l in keep))
         self._f = open(mp, "a")
+        if (self.run_dir / "run.json").is_file():       # what the run uses, before the bar (dino_sae.cli.run_summary)
+            from dino_sae.cli import run_summary
+            print(run_summary(self.run_dir), flush=True)
         if tensorboard:
             from torch.utils.tensorboard import SummaryWriter
             self.tb = SummaryWriter(str(self.run_dir / "tb"), purge_step=start_step + 1 if start_step else None)

@@ -1021,7 +1021,11 @@ def _floats(s: str) -> list:
 
 def main(argv=None):
     "`python -m dino_sae.metrics --run RUN_DIR`: evaluate a run and write its metrics.json (torchrun-ready)."
-    ap = argparse.ArgumentParser(prog="python -m dino_sae.metrics", description="Evaluate a DINO-SAE run and write RUN_DIR/metrics.json.")
+    from dino_sae.cli import parser
+    ap = parser("python -m dino_sae.metrics", "Evaluate a DINO-SAE run and write RUN_DIR/metrics.json.", [
+        "python -m dino_sae.metrics --run runs/tiny/sae          # rFID, PSNR, SSIM, LPIPS, cosine, linear probe",
+        "python -m dino_sae.metrics --run runs/tiny/dit --decode-scales paper   # gFID, IS, KID, P/R + the s_vae sweep",
+        "torchrun --nproc_per_node=8 -m dino_sae.metrics --run-dir runs/v1/dit --num 50000 --reference VIRTUAL_imagenet256_labeled.npz"])
     ap.add_argument("--run", "--run-dir", dest="run", required=True,
                     help="run folder written by dino_sae.train_sae or dino_sae.train_dit (under torchrun spell it --run-dir: "
                          "torchrun reads --run as an abbreviation of its own --run-path)")

@@ -15,7 +15,8 @@ __all__ = ['T', 'PAPER_TABLES', 'ABLATIONS', 'PALETTE', 'OFFLINE_NOTE', 'PaperTa
            'project_root', 'notebooks_dir', 'default_run_dir', 'run_config', 'has_checkpoint', 'torchrun_command',
            'launch', 'run_notebook', 'ensure_run', 'read_metrics', 'plot_curves', 'show_images',
            'stage_end_checkpoints', 'pre_noise_checkpoint', 'run_kind', 'report_runs', 'evaluate_report',
-           'collect_results', 'report_dir_for', 'ensure_latent_cache', 'report_plan', 'run_report', 'main']
+           'collect_results', 'NothingToShow', 'runs_available', 'how_to_make_runs', 'report_dir_for',
+           'ensure_latent_cache', 'report_plan', 'run_report', 'main']
 
 # %% ../nbs/api/17_report.ipynb 6
 @dataclass
@@ -231,10 +232,24 @@ def to_csv(table: PaperTable, rows: list, path) -> Path:
     return p
 
 # %% ../nbs/api/17_report.ipynb 16
-def project_root() -> Path:
-    "The project folder (the parent of the `dino_sae` package when it is installed from a checkout)."
+def _is_checkout(d: Path) -> bool:
+    "Is `d` a checkout of this project (a `settings.ini` with `lib_name = dino_sae`, and `nbs/`)?"
+    import re
+    s = Path(d) / "settings.ini"
+    return (s.is_file() and (Path(d) / "nbs").is_dir()
+            and re.search(r"(?m)^lib_name\s*=\s*dino_sae\s*$", s.read_text(encoding="utf-8", errors="ignore")) is not None)
+
+def project_root(start=None) -> Path:
+    """The project the user works in, where `runs/` and `figures/` live: `$DINO_SAE_PROJECT` when set; else the
+    nearest checkout at or above `start` (default: the current folder, which is the notebook's own folder in
+    Jupyter and under papermill); else the checkout the package was installed from; else the current folder."""
+    if os.environ.get("DINO_SAE_PROJECT"): return Path(os.environ["DINO_SAE_PROJECT"]).resolve()
+    here = Path(start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if _is_checkout(d): return d
     import dino_sae
-    return Path(dino_sae.__file__).resolve().parent.parent
+    pkg = Path(dino_sae.__file__).resolve().parent.parent
+    return pkg if _is_checkout(pkg) else here
 
 def notebooks_dir() -> Path:
     d = project_root() / "nbs"
@@ -514,6 +529,27 @@ def collect_results(report_dir, preset: Optional[str] = None) -> dict:
     return res
 
 # %% ../nbs/api/17_report.ipynb 25
+class NothingToShow(Exception):
+    "Stops a notebook with its message only (no traceback in Jupyter): the runs it reads do not exist yet."
+    def _render_traceback_(self): return str(self).splitlines()
+
+def runs_available(root=None) -> dict:
+    "`{preset: [run names with a complete checkpoint]}` under the project's `runs/` (or `root`'s)."
+    r = Path(root or project_root()) / "runs"
+    found = {p.name: list(report_runs(p)) for p in sorted(r.iterdir()) if p.is_dir()} if r.is_dir() else {}
+    return {k: v for k, v in found.items() if v}
+
+def how_to_make_runs(preset, what: str = "runs", notebook: str = "this notebook") -> str:
+    "What to run to make the missing `what` of `preset`, with the times measured on a 2-core CPU machine."
+    name = Path(str(preset)).stem
+    have = runs_available()
+    return (f"No {what} of preset {name!r} in {project_root() / 'runs' / name} yet"
+            + (f" (runs found: {', '.join(f'{k}: {sorted(v)}' for k, v in have.items())})" if have else "") + ". Make them with\n"
+            f"  python -m dino_sae.report --preset {name}     (`make report` for tiny: about 25 min on 2 CPU cores; "
+            "smoke: about 4 min)\n"
+            f"or run {notebook} with train_missing = True (papermill ... -p train_missing True), which trains them first.")
+
+# %% ../nbs/api/17_report.ipynb 28
 def report_dir_for(preset) -> Path:
     "The default report folder of a preset: `runs/<preset>` in the project folder."
     return project_root() / "runs" / Path(str(preset)).stem
@@ -566,25 +602,41 @@ def run_report(preset: str = "tiny", report_dir=None, data_dir=None, ablations=N
         say(f"{nb} -> {rd}")
         t0 = time.time(); run_notebook(nb, nbs / name, **params); say(f"  done in {time.time() - t0:.0f} s")
     say("30_evaluate"); run_notebook("30_evaluate", nbs, preset=str(preset), report_dir=str(out), data_dir=data_dir)
-    fd = str(figures_dir) if figures_dir else None
+    fd = str(figures_dir or out / "figures")      # the committed figures/ only when asked (make report)
     if tables: say("40_tables"); run_notebook("40_tables", nbs, preset=str(preset), report_dir=str(out), figures_dir=fd)
     if figures: say("41_figures"); run_notebook("41_figures", nbs, preset=str(preset), report_dir=str(out), figures_dir=fd)
     say(f"report complete: {out}")
     return out
 
 def main(argv=None):
-    import argparse
-    ap = argparse.ArgumentParser(prog="python -m dino_sae.report", description="Train, evaluate and regenerate every table and figure.")
-    ap.add_argument("--preset", default="tiny")
-    ap.add_argument("--out", default=None, help="report folder (default: runs/<preset>)")
-    ap.add_argument("--data-dir", default=None, help="ImageNet-style root (default: the embedded sample set)")
-    ap.add_argument("--only", default=None, help="comma-separated ablation names (default: all of ABLATIONS)")
-    ap.add_argument("--figures-dir", default=None, help="where tables and figures go (default: the project's figures/)")
+    from dino_sae.cli import parser, fail, check_config_spec, one_line_errors
+    from dino_sae.config import PRESETS, ConfigError, load_config
+    prog = "python -m dino_sae.report"
+    trained = [a for a in ABLATIONS if a.kind in ("sae", "dit")]
+    ap = parser(prog, "Train, evaluate and regenerate every table and figure of the paper at one scale (the plan: "
+                "nbs/api/17_report.ipynb). Every step resumes: run it again after an interruption.", [
+        "python -m dino_sae.report --preset smoke                 # the whole pipeline at smoke scale, into runs/smoke/",
+        "make report                                              # = --preset tiny --figures-dir figures: the committed figures",
+        "python -m dino_sae.report --preset tiny --only sae,dit,dit_euclidean",
+        "python -m dino_sae.report --preset paper-v1 --data-dir /data/imagenet --figures-dir figures-v1   # GPUs"])
+    ap.add_argument("--preset", default="tiny", metavar="PRESET|YAML", help=f"a preset ({', '.join(PRESETS)}) or a YAML config file")
+    ap.add_argument("--out", default=None, help="report folder (default: runs/<preset> of the project)")
+    ap.add_argument("--data-dir", default=None, help="ImageNet-style root with train/ and val/ (default: the embedded sample set)")
+    ap.add_argument("--only", default=None, metavar="NAME[,NAME...]",
+                    help="train only these runs (default: all); choose among: "
+                         + "; ".join(f"{a.name} ({a.paper})" for a in trained))
+    ap.add_argument("--figures-dir", default=None, help="where tables and figures go (default: <report folder>/figures; "
+                    "the committed figures/ change only when it is given, as `make report` does)")
     a = ap.parse_args(argv)
-    from dino_sae.config import load_config
+    only = [s.strip() for s in a.only.split(",") if s.strip()] if a.only else None
+    bad = [n for n in only or [] if n not in [t.name for t in trained]]
+    if bad: fail(prog, f"--only: unknown run(s) {', '.join(bad)}; choose among {', '.join(t.name for t in trained)}")
+    try: check_config_spec(a.preset)
+    except ConfigError as e: fail(prog, str(e).replace("--config", "--preset"))
     from dino_sae.metrics import resolve_fid_reference
-    resolve_fid_reference(load_config(a.preset))     # paper presets: the ADM batch must be there before days of training
-    run_report(a.preset, a.out, a.data_dir, a.only.split(",") if a.only else None, a.figures_dir)
+    with one_line_errors(prog):
+        resolve_fid_reference(load_config(a.preset))     # paper presets: the ADM batch must be there before days of training
+        run_report(a.preset, a.out, a.data_dir, only, a.figures_dir)
 
-# %% ../nbs/api/17_report.ipynb 26
+# %% ../nbs/api/17_report.ipynb 29
 if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel

@@ -19,7 +19,7 @@ from .train_sae import (NonFiniteLoss, lr_factor, micro_batch_size, check_finite
 from .train_sae import discard_failed_start, check_free_space, checkpoint_bytes, _on_main, data_report
 
 # %% auto 0
-__all__ = ['LatentSource', 'latent_statistics', 'DiTTrainer', 'train_dit', 'load_generator', 'main']
+__all__ = ['DIT_EXAMPLES', 'LatentSource', 'latent_statistics', 'DiTTrainer', 'train_dit', 'load_generator', 'main']
 
 # %% ../nbs/api/14_train_dit.ipynb 6
 class LatentSource:
@@ -281,14 +281,26 @@ def load_generator(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     return gen, cfg, (Path(info["sae_run"]) if info.get("sae_run") else None)
 
 # %% ../nbs/api/14_train_dit.ipynb 12
+DIT_EXAMPLES = [
+    "python -m dino_sae.train_dit --config smoke --sae-run train        # trains the smoke autoencoder first",
+    "python -m dino_sae.train_dit --config tiny --sae-run runs/tiny/sae --run-dir runs/tiny/dit",
+    "python -m dino_sae.train_dit --config tiny --sae-run runs/tiny/sae --set flow.kind=euclidean --set sampler.name=euler",
+    "torchrun --nproc_per_node=8 -m dino_sae.train_dit --config paper-v1 --set data.root=/data/imagenet --sae-run runs/v1/sae"]
+
 def main(argv=None):
-    ap = cli_parser("python -m dino_sae.train_dit", "Train the DINO-SAE generator (flow matching on the autoencoder's latents).")
+    from dino_sae.cli import config_from_args, one_line_errors, fail
+    prog = "python -m dino_sae.train_dit"
+    ap = cli_parser(prog, "Train the DINO-SAE generator (flow matching on the autoencoder's latents).", DIT_EXAMPLES)
     ap.add_argument("--sae-run", required=True, help="a train_sae run folder, or 'train' to train the autoencoder first")
     a = ap.parse_args(argv)
-    cfg = load_config(a.config, a.set + (["run.allow_fresh_start=true"] if a.fresh_start else []))
+    if a.fresh_start: a.set = a.set + ["run.allow_fresh_start=true"]
+    cfg = config_from_args(prog, a)
+    if a.sae_run != "train" and not (Path(a.sae_run) / "run.json").is_file():
+        fail(prog, f"--sae-run {a.sae_run}: not a train_sae run folder (no run.json); give one, or 'train' to make it first")
     try:
-        rd = train_dit(cfg, a.run_dir, sae_run=a.sae_run, device=a.device, max_steps=a.max_steps, resume=not a.no_resume,
-                       progress=not a.no_progress)
+        with one_line_errors(prog):
+            rd = train_dit(cfg, a.run_dir, sae_run=a.sae_run, device=a.device, max_steps=a.max_steps, resume=not a.no_resume,
+                           progress=not a.no_progress)
         if D.is_main(): print(f"run folder: {rd}")
     except NonFiniteLoss as e:
         print(f"train_dit: {e}", file=sys.stderr); D.cleanup(); sys.exit(3)

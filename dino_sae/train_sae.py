@@ -16,10 +16,10 @@ from . import checkpoint as C
 from .config import Config, ConfigError, load_config, stage_steps, validate
 
 # %% auto 0
-__all__ = ['NonFiniteLoss', 'lr_factor', 'micro_batch_size', 'check_finite', 'dump_grads', 'psnr', 'PreflightError',
-           'data_report', 'preflight', 'checkpoint_bytes', 'check_free_space', 'config_differences', 'prepare_run_dir',
-           'discard_failed_start', 'start_run_json', 'SAETrainer', 'train_sae', 'load_autoencoder', 'cli_parser',
-           'main']
+__all__ = ['SAE_EXAMPLES', 'NonFiniteLoss', 'lr_factor', 'micro_batch_size', 'check_finite', 'dump_grads', 'psnr',
+           'PreflightError', 'data_report', 'preflight', 'checkpoint_bytes', 'check_free_space', 'config_differences',
+           'prepare_run_dir', 'discard_failed_start', 'start_run_json', 'SAETrainer', 'train_sae', 'load_autoencoder',
+           'cli_parser', 'main']
 
 # %% ../nbs/api/13_train_sae.ipynb 6
 class NonFiniteLoss(FloatingPointError):
@@ -545,10 +545,10 @@ def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     return model, cfg
 
 # %% ../nbs/api/13_train_sae.ipynb 21
-def cli_parser(prog: str, what: str) -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog=prog, description=what)
-    ap.add_argument("--config", required=True, help="preset name (smoke, tiny, paper-v1, paper-v2) or YAML file")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config field (repeatable)")
+def cli_parser(prog: str, what: str, examples=()) -> argparse.ArgumentParser:
+    "The trainers' options: `--config`, `--set`, `--print-config` (see `dino_sae.cli`), run folder, device, steps."
+    from dino_sae.cli import parser, add_config_arguments
+    ap = add_config_arguments(parser(prog, what, examples))
     ap.add_argument("--run-dir", default=None, help="run folder (resumed when it holds a checkpoint); default: a new one under run.out_dir")
     ap.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda:LOCAL_RANK when available)")
     ap.add_argument("--max-steps", type=int, default=None, help="stop after this global optimiser step (a checkpoint is saved)")
@@ -558,11 +558,22 @@ def cli_parser(prog: str, what: str) -> argparse.ArgumentParser:
     ap.add_argument("--no-progress", action="store_true", help="no tqdm bar")
     return ap
 
+SAE_EXAMPLES = [
+    "python -m dino_sae.train_sae --config smoke                 # a quick check on the embedded images (CPU)",
+    "python -m dino_sae.train_sae --config tiny --run-dir runs/tiny/sae",
+    "python -m dino_sae.train_sae --config paper-v1 --set data.root=/data/imagenet --print-config > v1.yaml",
+    "torchrun --nproc_per_node=8 -m dino_sae.train_sae --config v1.yaml --run-dir runs/v1/sae   # resumes if interrupted",
+    "python -m dino_sae.train_sae --config tiny --set sae.batch_size=32 --set sae.stages.0.lr=1e-4"]
+
 def main(argv=None):
-    a = cli_parser("python -m dino_sae.train_sae", "Train the DINO-SAE autoencoder (all stages of the config).").parse_args(argv)
-    cfg = load_config(a.config, a.set + (["run.allow_fresh_start=true"] if a.fresh_start else []))
+    from dino_sae.cli import config_from_args, one_line_errors
+    prog = "python -m dino_sae.train_sae"
+    a = cli_parser(prog, "Train the DINO-SAE autoencoder (all stages of the config).", SAE_EXAMPLES).parse_args(argv)
+    if a.fresh_start: a.set = a.set + ["run.allow_fresh_start=true"]
+    cfg = config_from_args(prog, a)
     try:
-        rd = train_sae(cfg, a.run_dir, device=a.device, max_steps=a.max_steps, resume=not a.no_resume, progress=not a.no_progress)
+        with one_line_errors(prog):
+            rd = train_sae(cfg, a.run_dir, device=a.device, max_steps=a.max_steps, resume=not a.no_resume, progress=not a.no_progress)
         if D.is_main(): print(f"run folder: {rd}")
     except NonFiniteLoss as e:
         print(f"train_sae: {e}", file=sys.stderr); D.cleanup(); sys.exit(3)
