@@ -1015,7 +1015,7 @@ def evaluate_run(run_dir, *, tag: Optional[str] = None, checkpoint=None, ema: bo
 
 def _floats(s: str) -> list:
     if s in ("paper", "default"):
-        from dino_sae.probes import DECODE_SCALES
+        from dino_sae.sample import DECODE_SCALES
         return [float(v) for v in DECODE_SCALES]
     return [float(v) for v in s.split(",") if v.strip()]
 

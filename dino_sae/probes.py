@@ -10,10 +10,12 @@ import torch
 import torch.nn.functional as F
 
 from .sphere import project, token_norm
+from .sample import DECODE_SCALES
+_all_ = ['DECODE_SCALES']   # re-exported: the paper's decode scales live beside the decode scale, in dino_sae.sample
 
 # %% auto 0
-__all__ = ['DECODE_SCALES', 'rescale_tokens', 'angular_noise', 'token_cosine', 'robustness_probe', 'fit_token_pca',
-           'apply_token_pca', 'pca_maps', 'decode_scale_sweep', 'show_rows']
+__all__ = ['rescale_tokens', 'angular_noise', 'token_cosine', 'robustness_probe', 'fit_token_pca', 'apply_token_pca', 'pca_maps',
+           'decode_scale_sweep', 'show_rows', 'DECODE_SCALES']
 
 # %% ../nbs/api/16_probes.ipynb 6
 def rescale_tokens(z: torch.Tensor, s: float) -> torch.Tensor:
@@ -80,8 +82,6 @@ def pca_maps(model, x: torch.Tensor, n: int = 3) -> dict:
     return dict(teacher=apply_token_pca(zt, pca), student=apply_token_pca(zs, pca), cosine=token_cosine(zs, zt), pca=pca)
 
 # %% ../nbs/api/16_probes.ipynb 16
-DECODE_SCALES = (8, 10, 12, 14, 16, 18, 20)
-
 @torch.no_grad()
 def decode_scale_sweep(decode: Callable, z: torch.Tensor, scales: Sequence[float] = DECODE_SCALES, clamp: bool = True) -> dict:
     "Decode the same latents `z` (B, C, h, w) with every token rescaled to each of `scales`: {scale: images}."

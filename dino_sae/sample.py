@@ -20,7 +20,7 @@ from .data import to_uint8
 from .sphere import default_radius
 
 # %% auto 0
-__all__ = ['SAMPLES_FORMAT', 'samples_of', 'class_balanced_assignment', 'assignment_protocol', 'SampleSettings',
+__all__ = ['DECODE_SCALES', 'SAMPLES_FORMAT', 'samples_of', 'class_balanced_assignment', 'assignment_protocol', 'SampleSettings',
            'resolve_decode_scale', 'settings_from_config', 'sample_latents', 'decode_uint8', 'sample_images',
            'save_npz', 'shard_ranges', 'parts_dir', 'shard_file', 'companion_json', 'load_shard', 'write_samples',
            'parser', 'main']
@@ -110,6 +110,9 @@ def settings_from_config(cfg, generator=None, *, sampler: Optional[str] = None, 
     return s, src
 
 # %% ../nbs/api/19_sample.ipynb 13
+DECODE_SCALES = (8, 10, 12, 14, 16, 18, 20)
+
+# %% ../nbs/api/19_sample.ipynb 16
 @torch.no_grad()
 def sample_latents(generator, labels, seeds, shape: Sequence[int], settings: SampleSettings, device=None) -> torch.Tensor:
     "Latents (B, C, h, w) for `labels`, each integrated from the initial noise of its own entry of `seeds`, in batches of `settings.batch_size`."
@@ -136,7 +139,7 @@ def sample_images(autoencoder, generator, settings: SampleSettings, labels, seed
     shape = tuple(shape or getattr(generator, "latent_shape", None) or autoencoder.latent_shape())
     return decode_uint8(autoencoder, sample_latents(generator, labels, seeds, shape, settings, device), settings.decode_scale)
 
-# %% ../nbs/api/19_sample.ipynb 17
+# %% ../nbs/api/19_sample.ipynb 20
 SAMPLES_FORMAT = "dino-sae-samples-v1"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)                 # fixed: equal arrays give byte-equal files
 
@@ -195,7 +198,7 @@ def load_shard(path, fingerprint: str, start: int, stop: int, num_classes: int, 
     if not ok: warnings.warn(f"{p}: not the shard of samples {start}..{stop - 1}; it is drawn again"); return None
     return d
 
-# %% ../nbs/api/19_sample.ipynb 21
+# %% ../nbs/api/19_sample.ipynb 24
 def _fault(written: int):
     f = os.environ.get("DINO_SAE_FAULT", "")
     if f.startswith("sample:") and int(f.split(":")[1]) == written:
@@ -292,7 +295,7 @@ def write_samples(autoencoder, generator, settings: SampleSettings, out, num: in
                   world_size=W, device=str(device) if device is not None else "cpu", seconds_last_session=round(time.time() - t0, 1))
     return _agree(lambda: _assemble(out, parts, ranges, fp, K, settings.seed, record, keep_shards))
 
-# %% ../nbs/api/19_sample.ipynb 25
+# %% ../nbs/api/19_sample.ipynb 28
 def _pair(s: str) -> tuple:
     v = [float(x) for x in s.split(",")]
     if len(v) != 2: raise argparse.ArgumentTypeError(f"expected lo,hi, got {s!r}")
