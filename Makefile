@@ -11,12 +11,13 @@ REPORT_DIR ?=
 # pip on these machines prints a warning per package for an unused local index; keep the log readable
 PIPQUIET := grep -v 'is neither a file nor a directory'
 
-.PHONY: setup test check-sync readme report clean-report help
+.PHONY: setup test check-sync readme report runall clean-report help
 
 help:
 	@echo "make test     set up .venv (first use), check notebooks/package/README are in sync, run every notebook's tests"
 	@echo "make report   set up .venv (first use), then train, evaluate and regenerate every table and figure ($(PRESET) preset)"
 	@echo "make readme   regenerate README.md from nbs/index.ipynb"
+	@echo "make runall   Run All of every run notebook with the smoke preset (headless), then check git status is unchanged"
 
 $(STAMP): settings.ini setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +49,10 @@ test: check-sync
 report: $(STAMP)
 	$(BIN)/python -m dino_sae.report --preset $(PRESET) --figures-dir figures $(if $(REPORT_DIR),--out $(REPORT_DIR))
 	$(MAKE) -s readme
+
+# Run All of the run notebooks, as in JupyterLab, with the smoke preset (into runs/smoke/); git status must not change
+runall: $(STAMP)
+	$(BIN)/python tools/runall.py --preset smoke
 
 clean-report:
 	rm -rf runs/$(PRESET)

@@ -21,8 +21,10 @@ ORDER = ["10_train_sae", "20_train_dit", "30_evaluate", "40_tables", "41_figures
 NO_PARAMETERS = {"index"}
 
 def git_status(root: Path) -> str:
-    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root, capture_output=True,
-                          text=True, check=True).stdout
+    "`git status --porcelain` plus the hash of `git diff`: a tracked file changed further shows up too."
+    run = lambda *a: subprocess.run(["git", *a], cwd=root, capture_output=True, text=True, check=True).stdout
+    import hashlib
+    return run("status", "--porcelain", "--untracked-files=all") + "diff " + hashlib.sha1(run("diff").encode()).hexdigest() + "\n"
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
