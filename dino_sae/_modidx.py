@@ -852,5 +852,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/dino-sae', 'doc_host': '',
                                     'dino_sae.train_sae.preflight': ('api/train_sae.html#preflight', 'dino_sae/train_sae.py'),
                                     'dino_sae.train_sae.prepare_run_dir': ('api/train_sae.html#prepare_run_dir', 'dino_sae/train_sae.py'),
                                     'dino_sae.train_sae.psnr': ('api/train_sae.html#psnr', 'dino_sae/train_sae.py'),
+                                    'dino_sae.train_sae.resume_point': ('api/train_sae.html#resume_point', 'dino_sae/train_sae.py'),
                                     'dino_sae.train_sae.start_run_json': ('api/train_sae.html#start_run_json', 'dino_sae/train_sae.py'),
                                     'dino_sae.train_sae.train_sae': ('api/train_sae.html#train_sae', 'dino_sae/train_sae.py')}}}

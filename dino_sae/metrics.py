@@ -581,9 +581,10 @@ def _random_trunk(model, cfg, out_dir) -> bool:
     return cfg.assets == "random"
 
 def _class_names(cfg) -> list:
-    from dino_sae.data import dataset_root
+    "The training classes, as `ImageFolderDataset` counts them (class folders without images are not classes)."
+    from dino_sae.data import dataset_root, has_image_files
     d = dataset_root(cfg.data) / cfg.data.train_split
-    return sorted(p.name for p in d.iterdir() if p.is_dir() and not p.name.startswith(".")) if d.is_dir() else []
+    return sorted(p.name for p in d.iterdir() if p.is_dir() and not p.name.startswith(".") and has_image_files(p)) if d.is_dir() else []
 
 @torch.no_grad()
 def _offline_class_accuracy(folder_or_images, labels: Sequence[int], run_classes: list, device="cpu"):

@@ -16,7 +16,7 @@ from . import checkpoint as C
 from .config import Config, ConfigError, load_config, epochs_to_steps, validate
 from .train_sae import (NonFiniteLoss, lr_factor, micro_batch_size, check_finite, prepare_run_dir, start_run_json,
                                 train_sae, load_autoencoder, cli_parser, _to_float, _restore_progress)
-from .train_sae import discard_failed_start, check_free_space, checkpoint_bytes, _on_main, data_report
+from .train_sae import discard_failed_start, check_free_space, checkpoint_bytes, _on_main, data_report, resume_point
 
 # %% auto 0
 __all__ = ['DIT_EXAMPLES', 'LatentSource', 'latent_statistics', 'DiTTrainer', 'train_dit', 'load_generator', 'main']
@@ -122,7 +122,7 @@ class DiTTrainer:
         self.step, self.last_checkpoint, self.resumed_from = 0, None, None
         self._acc, self._acc_n, self._acc_t = {}, 0, 0.0
         if write: _on_main(check_free_space, self.run_dir, checkpoint_bytes([self.gen, self.ema.module], list(self.gen.parameters())))
-        state = C.resumable_checkpoint(self.run_dir / "checkpoints", allow_fresh=cfg.run.allow_fresh_start) if (write and resume) else None
+        state = resume_point(self.run_dir, cfg, resume) if write else None
         self.latent_stats = state.state["latent_stats"] if state is not None else \
             latent_statistics(self.source, self.train_set, self.micro, stats_batches, cfg.seed)
         self.decode_scale = cfg.sampler.decode_scale if cfg.sampler.decode_scale is not None else self.latent_stats["mean_token_norm"]

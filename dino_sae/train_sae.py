@@ -18,8 +18,8 @@ from .config import Config, ConfigError, load_config, stage_steps, validate
 # %% auto 0
 __all__ = ['SAE_EXAMPLES', 'NonFiniteLoss', 'lr_factor', 'micro_batch_size', 'check_finite', 'dump_grads', 'psnr',
            'PreflightError', 'data_report', 'preflight', 'checkpoint_bytes', 'check_free_space', 'config_differences',
-           'prepare_run_dir', 'discard_failed_start', 'start_run_json', 'SAETrainer', 'train_sae', 'load_autoencoder',
-           'cli_parser', 'main']
+           'prepare_run_dir', 'resume_point', 'discard_failed_start', 'start_run_json', 'SAETrainer', 'train_sae',
+           'load_autoencoder', 'cli_parser', 'main']
 
 # %% ../nbs/api/13_train_sae.ipynb 6
 class NonFiniteLoss(FloatingPointError):
@@ -190,14 +190,24 @@ def _remove_created(rd: Path, top: Path):
         try: p.rmdir()
         except OSError: break
 
+def resume_point(run_dir: Path, cfg: Config, resume: bool = True):
+    "The checkpoint a trainer continues from (or None); with `resume=False` existing checkpoints are moved aside, never reused or overwritten."
+    root = Path(run_dir) / "checkpoints"
+    if resume: return C.resumable_checkpoint(root, allow_fresh=cfg.run.allow_fresh_start)
+    cks = C.list_checkpoints(root)
+    if cks:
+        dest = C.set_aside_checkpoints(root, {p.name: "not resumed: the run was started again with resume=False (--no-resume)" for p in cks})
+        warnings.warn(f"{run_dir}: starting from step 0 without resuming (resume=False); its checkpoints were moved to {dest}")
+    return None
+
 def discard_failed_start(t) -> None:
     "After a trainer failed before step 1: release its lock and remove the run folder if this start created it."
-    lock = getattr(t, "_lock", None)
-    if lock is not None: lock.release()
     rd = getattr(t, "run_dir", None)
     if (rd is not None and getattr(t, "_new_run_dir", False) and D.is_main() and Path(rd).is_dir()
             and not C.list_checkpoints(Path(rd) / "checkpoints")):
-        _remove_created(Path(rd), getattr(t, "_created_top", rd))
+        _remove_created(Path(rd), getattr(t, "_created_top", rd))     # still holding the lock: nobody else is in it
+    lock = getattr(t, "_lock", None)
+    if lock is not None: lock.release()
 
 def start_run_json(run_dir: Path, cfg: Config, kind: str, env, seeds: dict, resumed_from=None, **extra) -> None:
     "Write `run.json` for a new run, or add a `resumes` entry to an existing one (rank 0)."
@@ -285,7 +295,7 @@ class SAETrainer:
         if write:
             _on_main(check_free_space, self.run_dir, checkpoint_bytes([self.model, self.ema.module] + ([self.disc] if self.disc else []),
                                                                       list(self.parts.parameters()) + (list(self.criterion.disc_parameters()) if self.disc else [])))
-        ck = C.resumable_checkpoint(self.run_dir / "checkpoints", allow_fresh=cfg.run.allow_fresh_start) if (write and resume) else None
+        ck = resume_point(self.run_dir, cfg, resume) if write else None
         if ck is not None: self._resume(ck)
         if write:
             start_run_json(self.run_dir, cfg, self.kind, env, self.seeds, resumed_from=self.resumed_from,
