@@ -191,7 +191,7 @@ def to_decode_scale(z: torch.Tensor, scale: Optional[float]) -> torch.Tensor:
     "Rescale every token to norm `scale` (s_vae, 14 in the paper) before decoding; `None` leaves `z` unchanged."
     return z if scale is None else project(z, scale)
 
-# %% ../nbs/api/10_rfm.ipynb 28
+# %% ../nbs/api/10_rfm.ipynb 30
 def objective_from_config(cfg, null_class: Optional[int] = None) -> FlowObjective:
     "The training objective of a `dino_sae.config.Config` (flow section and the generator's class dropout)."
     f = cfg.flow
@@ -215,7 +215,7 @@ def sample_from_config(model: Callable, labels, shape: Sequence[int], cfg, seed:
     z = sample(model, labels, shape, seed=cfg.seed if seed is None else seed, **kw)
     return to_decode_scale(z, cfg.sampler.decode_scale if cfg.sampler.decode_scale is not None else decode_scale)
 
-# %% ../nbs/api/10_rfm.ipynb 31
+# %% ../nbs/api/10_rfm.ipynb 33
 def train_step(model: nn.Module, objective: FlowObjective, optimizer: torch.optim.Optimizer, z: torch.Tensor,
                y: Optional[torch.Tensor] = None, grad_clip: Optional[float] = None, generator=None) -> dict:
     "One optimiser step of `model` on latents `z` and labels `y` with `objective`; returns the (detached) loss terms."
