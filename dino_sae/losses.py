@@ -172,7 +172,7 @@ class DINODiscriminator(nn.Module):
             feats = self.features(x)
         return torch.cat([h(f.float()) for h, f in zip(self.heads, feats)], dim=1)
 
-# %% ../nbs/api/07_losses.ipynb 18
+# %% ../nbs/api/07_losses.ipynb 20
 def hinge_d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
     "Hinge loss of the discriminator: E[relu(1 - D(x))] + E[relu(1 + D(x_hat))]."
     return F.relu(1 - logits_real.float()).mean() + F.relu(1 + logits_fake.float()).mean()
@@ -198,7 +198,7 @@ def adv_weight(stage, step: int, steps_per_epoch: int) -> float:
     if not stage.gan or stage.lambda_adv == 0: return 0.0
     return 0.0 if step < disc_warmup_steps(stage, steps_per_epoch) else float(stage.lambda_adv)
 
-# %% ../nbs/api/07_losses.ipynb 26
+# %% ../nbs/api/07_losses.ipynb 28
 class SAELoss(nn.Module):
     "All DINO-SAE autoencoder losses for a `dino_sae.config.Config` (LPIPS and discriminator built via assets)."
     def __init__(self, loss_cfg, policy: str = "auto", lpips: Optional[nn.Module] = None,
