@@ -69,7 +69,7 @@ def psnr(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     mse = (x.float() - y.float()).pow(2).flatten(1).mean(1).clamp_min(1e-12)
     return 10 * torch.log10(4.0 / mse)
 
-# %% ../nbs/api/13_train_sae.ipynb 9
+# %% ../nbs/api/13_train_sae.ipynb 11
 class PreflightError(ConfigError):
     "Something the run needs is missing or unusable; found before step 1."
 
@@ -121,7 +121,7 @@ def check_free_space(run_dir, need: int, free: Optional[int] = None) -> None:
     if free < need:
         raise PreflightError(f"run folder {run_dir}: {free / 1e9:.2f} GB free, but one checkpoint needs about {need / 1e9:.2f} GB")
 
-# %% ../nbs/api/13_train_sae.ipynb 11
+# %% ../nbs/api/13_train_sae.ipynb 13
 _MAY_CHANGE = ("dist", "run", "data.num_workers")
 
 def _flat(d: dict, prefix: str = "") -> dict:
@@ -222,7 +222,7 @@ def start_run_json(run_dir: Path, cfg: Config, kind: str, env, seeds: dict, resu
     else: info = C.run_info(cfg, kind, env, seeds, **extra)
     C.atomic_write(p, json.dumps(info, indent=1, default=str))
 
-# %% ../nbs/api/13_train_sae.ipynb 16
+# %% ../nbs/api/13_train_sae.ipynb 18
 class _DiscLoss(nn.Module):
     "The discriminator's hinge loss as a module, so DDP can wrap it (D runs on real and fake in one forward)."
     def __init__(self, criterion):
@@ -244,7 +244,7 @@ def _to_float(d: dict) -> dict:
     keys = list(d); v = torch.stack([torch.as_tensor(d[k], dtype=torch.float32).detach().cpu().reshape(()) for k in keys])
     return dict(zip(keys, v.tolist()))
 
-# %% ../nbs/api/13_train_sae.ipynb 17
+# %% ../nbs/api/13_train_sae.ipynb 19
 class SAETrainer:
     "One autoencoder run: models, data, optimisers, EMA, run folder; `train_step()` and `fit()`."
     kind = "sae"
@@ -522,7 +522,7 @@ def _load_loader_state(loader, s: dict, micro: int, world: int):
         warnings.warn(f"resuming with {world} ranks x {micro} images from a position of {seen} images: rounding down")
     loader.load_state_dict(dict(epoch=s["epoch"], batch=seen // (micro * world), seed=s["seed"]))
 
-# %% ../nbs/api/13_train_sae.ipynb 19
+# %% ../nbs/api/13_train_sae.ipynb 21
 def train_sae(cfg: Config, run_dir=None, device=None, max_steps: Optional[int] = None, resume: bool = True,
               progress: bool = True) -> Path:
     "Train (or resume) the autoencoder of `cfg` in this process (one rank of torchrun, or alone); returns the run folder."
@@ -554,7 +554,7 @@ def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     model.run_dir, model.checkpoint, model.ema_weights = run_dir, ck, ema
     return model, cfg
 
-# %% ../nbs/api/13_train_sae.ipynb 21
+# %% ../nbs/api/13_train_sae.ipynb 23
 def cli_parser(prog: str, what: str, examples=()) -> argparse.ArgumentParser:
     "The trainers' options: `--config`, `--set`, `--print-config` (see `dino_sae.cli`), run folder, device, steps."
     from dino_sae.cli import parser, add_config_arguments
