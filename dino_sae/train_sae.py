@@ -522,7 +522,7 @@ def _load_loader_state(loader, s: dict, micro: int, world: int):
         warnings.warn(f"resuming with {world} ranks x {micro} images from a position of {seen} images: rounding down")
     loader.load_state_dict(dict(epoch=s["epoch"], batch=seen // (micro * world), seed=s["seed"]))
 
-# %% ../nbs/api/13_train_sae.ipynb 21
+# %% ../nbs/api/13_train_sae.ipynb 23
 def train_sae(cfg: Config, run_dir=None, device=None, max_steps: Optional[int] = None, resume: bool = True,
               progress: bool = True) -> Path:
     "Train (or resume) the autoencoder of `cfg` in this process (one rank of torchrun, or alone); returns the run folder."
@@ -554,7 +554,7 @@ def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     model.run_dir, model.checkpoint, model.ema_weights = run_dir, ck, ema
     return model, cfg
 
-# %% ../nbs/api/13_train_sae.ipynb 23
+# %% ../nbs/api/13_train_sae.ipynb 25
 def cli_parser(prog: str, what: str, examples=()) -> argparse.ArgumentParser:
     "The trainers' options: `--config`, `--set`, `--print-config` (see `dino_sae.cli`), run folder, device, steps."
     from dino_sae.cli import parser, add_config_arguments
