@@ -3,8 +3,13 @@
 nbdev_test prints only `Success.` or the failures; this wrapper runs it once per notebook (two at a time by
 default), prints one line per notebook with its wall time, shows the failures, and ends with the plain line
 `N passed, N failed` that CI looks for. Usage: python tools/nbtest.py [--flags "slow"] [--workers 2] [paths...]
+
+Every notebook runs with empty weight caches (HF_HOME, HF_HUB_CACHE and TORCH_HOME point at a temporary
+folder; DINO_SAE_WEIGHTS is unset), so the tests do not depend on what this machine has downloaded:
+a cache that already holds LPIPS, DINOv3 or Inception weights (or broken files under their names) would
+otherwise turn the "random / offline" paths the tests check into others. NBTEST_KEEP_CACHES=1 turns this off.
 """
-import argparse, os, subprocess, sys, time
+import argparse, os, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,6 +27,11 @@ def run_one(nb, flags, timeout):
     # two notebooks run at a time on a 2-core machine: one intra-op thread each, or OpenMP threads spin-wait on
     # each other (measured: 7-50x slower training steps)
     for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"): env.setdefault(k, "1")
+    caches = None
+    if os.environ.get("NBTEST_KEEP_CACHES", "0") in ("", "0"):
+        caches = tempfile.TemporaryDirectory(prefix="nbtest-caches-")
+        env.update(HF_HOME=f"{caches.name}/hf", HF_HUB_CACHE=f"{caches.name}/hf/hub", TORCH_HOME=f"{caches.name}/torch")
+        env.pop("DINO_SAE_WEIGHTS", None)
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
         ok, out = p.returncode == 0 and "Success." in p.stdout, p.stdout + p.stderr
