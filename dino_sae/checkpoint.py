@@ -351,7 +351,8 @@ def run_info(cfg, kind: str, env=None, seeds: Optional[dict] = None, **extra) ->
     gpu = torch.cuda.get_device_name(env.device) if env.device.type == "cuda" else None
     return dict(kind=kind, name=cfg.name, created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                 config=cfg.to_dict(), git=git_commit(), versions=package_versions(), assets=list(assets.RESOLVED),
-                world_size=env.world_size, backend=env.backend, device=str(env.device), gpu=gpu,
+                world_size=env.world_size, nodes=env.nnodes, local_world_size=env.local_world_size, backend=env.backend,
+                device=str(env.device), gpu=gpu,
                 seeds=seeds or dict(seed=cfg.seed), resumes=[], **extra)
 
 def read_run_json(run_dir) -> dict:

@@ -14,8 +14,8 @@ import yaml
 # %% auto 0
 __all__ = ['NUMERIC_RULES', 'PRESETS', 'DataConfig', 'EncoderConfig', 'DecoderConfig', 'LossConfig', 'StageConfig',
            'SAETrainConfig', 'GeneratorConfig', 'FlowConfig', 'DiTTrainConfig', 'SamplerConfig', 'EvalConfig',
-           'DistConfig', 'RunConfig', 'Config', 'ConfigError', 'validate', 'check_numbers', 'apply_overrides',
-           'get_preset', 'load_config', 'stage_steps', 'epochs_to_steps']
+           'DistConfig', 'RunConfig', 'PerfConfig', 'Config', 'ConfigError', 'validate', 'check_numbers',
+           'apply_overrides', 'get_preset', 'load_config', 'stage_steps', 'epochs_to_steps']
 
 # %% ../nbs/api/00_config.ipynb 6
 @dataclass
@@ -187,6 +187,17 @@ class RunConfig:
     image_every: int = 2000           # reconstruction grids / samples
     allow_fresh_start: bool = False   # a run folder whose checkpoints are all unusable may start again from step 0
 
+@dataclass
+class PerfConfig:
+    "Speed and memory features; none changes the maths beyond rounding (nbs/api/20_scale.ipynb tests each against the plain path)."
+    compile: bool = False             # torch.compile the generator, the decoder and the stem [paper presets: on]
+    compile_mode: Optional[Literal["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"]] = None
+    checkpoint_dit: bool = False      # activation checkpointing per DiT block: recompute in backward, less memory
+    checkpoint_decoder: bool = False  # activation checkpointing per decoder stage
+    channels_last: bool = False       # decoder activations in channels_last memory format
+    adamw: Literal["auto", "fused", "foreach", "for-loop"] = "auto"  # auto: fused on CUDA, torch's default elsewhere
+
+
 # %% ../nbs/api/00_config.ipynb 8
 @dataclass
 class Config:
@@ -206,6 +217,7 @@ class Config:
     eval: EvalConfig = field(default_factory=EvalConfig)
     dist: DistConfig = field(default_factory=DistConfig)
     run: RunConfig = field(default_factory=RunConfig)
+    perf: PerfConfig = field(default_factory=PerfConfig)
 
     def to_dict(self) -> dict: return _to_plain(self)
     def to_yaml(self, path=None) -> str:
@@ -478,6 +490,7 @@ def _paper_v1() -> Config:
     ])
     c.flow = FlowConfig(kind="riemannian", lambda_rad=0.0)           # v1 radial penalty unknown [I]
     c.sampler = SamplerConfig(name="euler_proj", steps=50)           # v1: Euler + projection [S]
+    c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 20_scale]
     return c
 
 def _paper_v2() -> Config:
@@ -491,6 +504,7 @@ def _paper_v2() -> Config:
     ])
     c.flow = FlowConfig(kind="riemannian", lambda_rad=0.1)           # best of Table 6 [V2]
     c.sampler = SamplerConfig(name="expmap", steps=50)               # Alg. 2 [V2]
+    c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 20_scale]
     return c
 
 # %% ../nbs/api/00_config.ipynb 20
@@ -526,6 +540,7 @@ def _small(name: str) -> Config:
     c.dist = DistConfig(backend="auto", nproc=1)
     c.run = RunConfig(log_every=1 if smoke else 10, ckpt_every=2 if smoke else 50, keep_last=2,
                       image_every=10**6 if smoke else 250)
+    c.perf = PerfConfig()                 # no compile: a compile costs more than a small run saves
     return c
 
 PRESETS = {"smoke": lambda: _small("smoke"), "tiny": lambda: _small("tiny"),

@@ -279,6 +279,8 @@ class DCAEDecoder(nn.Module):
         elif latent_channels is not None and latent_channels != cfg.latent_channels:
             raise ValueError(f"latent_channels {latent_channels} != cfg.latent_channels {cfg.latent_channels}")
         self.cfg = cfg
+        self.gradient_checkpointing = False   # recompute each stage in backward (memory for time)
+        self.channels_last = False            # activations in channels_last memory format
         W, D, n = list(cfg.width_list), list(cfg.depth_list), len(cfg.width_list)
         if len(D) != n: raise ValueError(f"decoder depth_list {D} needs one depth per width {W}")
         if any(d <= 0 for d in D[1:]):
@@ -312,10 +314,12 @@ class DCAEDecoder(nn.Module):
         return last.conv.weight if isinstance(last, ConvLayer) else last.conv.conv.weight
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        x = self.project_in(z)
-        for stage in self.stages:
-            x = stage(x)
-        return self.project_out(x)
+        cl = (lambda t: t.contiguous(memory_format=torch.channels_last)) if self.channels_last else (lambda t: t)
+        x = self.project_in(cl(z))
+        ckpt = self.gradient_checkpointing and self.training and torch.is_grad_enabled()
+        for stage in self.stages:            # each stage starts NHWC again (the linear attention's reshapes end it)
+            x = torch.utils.checkpoint.checkpoint(stage, cl(x), use_reentrant=False) if ckpt else stage(cl(x))
+        return self.project_out(cl(x))
 
     @classmethod
     def from_released_config(cls, d: Union[dict, str]) -> "DCAEDecoder":

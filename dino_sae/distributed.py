@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/11_distributed.ipynb 3
 from __future__ import annotations
-import contextlib, datetime, functools, os, random, socket
+import contextlib, datetime, functools, os, random, shutil, socket, sys
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
 
@@ -19,7 +19,8 @@ __all__ = ['DistEnv', 'env_from_group', 'setup', 'cleanup', 'is_dist', 'get_rank
            'rank0_only', 'main_first', 'seed_all', 'all_reduce_mean', 'reduce_mean_dict', 'all_gather_cat',
            'gather_objects', 'broadcast_object', 'default_shard_units', 'wrap_model', 'unwrap', 'is_fsdp', 'grad_sync',
            'full_state_dict', 'load_full_state_dict', 'optimizer_state', 'load_optimizer_state', 'autocast',
-           'EpochLoader', 'free_port', 'torchrun_cmd', 'selftest']
+           'fp32_island', 'compiler_available', 'is_compiled', 'compile_module', 'adamw', 'EpochLoader', 'free_port',
+           'torchrun_cmd', 'selftest']
 
 # %% ../nbs/api/11_distributed.ipynb 6
 @dataclass
@@ -34,6 +35,14 @@ class DistEnv:
     def is_main(self) -> bool: return self.rank == 0
     @property
     def distributed(self) -> bool: return self.world_size > 1
+    @property
+    def nnodes(self) -> int:
+        "Number of nodes (torchrun agents, `GROUP_WORLD_SIZE`) the processes run on."
+        return int(os.environ.get("GROUP_WORLD_SIZE", 1)) if self.world_size > 1 else 1
+    @property
+    def local_world_size(self) -> int:
+        "Processes on this node (`LOCAL_WORLD_SIZE`)."
+        return int(os.environ.get("LOCAL_WORLD_SIZE", self.world_size)) if self.world_size > 1 else 1
 
 def _default_device(local_rank: int, device=None) -> torch.device:
     device = device or os.environ.get("DINO_SAE_DEVICE")
@@ -161,8 +170,9 @@ def wrap_model(model: nn.Module, env: Optional[DistEnv] = None, fsdp: bool = Fal
                find_unused_parameters=find_unused_parameters, **ddp_kw)
 
 def unwrap(model: nn.Module) -> nn.Module:
-    "The module inside a DDP wrapper (FSDP2 modules are their own)."
-    return model.module if isinstance(model, nn.parallel.DistributedDataParallel) else model
+    "The module inside a DDP wrapper or a `torch.compile` wrapper (FSDP2 modules are their own)."
+    if isinstance(model, nn.parallel.DistributedDataParallel): model = model.module
+    return getattr(model, "_orig_mod", model) if type(model).__name__ == "OptimizedModule" else model
 
 def is_fsdp(model: nn.Module) -> bool:
     "Was `model` sharded with FSDP2?"
@@ -225,13 +235,67 @@ def load_optimizer_state(optimizer, model: nn.Module, sd: dict):
 
 # %% ../nbs/api/11_distributed.ipynb 20
 def autocast(device, precision: str = "fp32"):
-    "bf16 autocast on CUDA when `precision == 'bf16'`; otherwise a null context."
+    "bf16 autocast (CUDA or CPU) when `precision == 'bf16'`; a null context for fp32."
     device = torch.device(device)
-    if precision == "bf16" and device.type == "cuda": return torch.autocast("cuda", dtype=torch.bfloat16)
     if precision not in ("fp32", "bf16"): raise ValueError(f"precision {precision!r}: choose fp32 or bf16")
+    if precision == "bf16" and device.type in ("cuda", "cpu"): return torch.autocast(device.type, dtype=torch.bfloat16)
     return contextlib.nullcontext()
 
+def fp32_island(device):
+    "A context in which autocast is off (losses, flow maths, normalisers): float32 inputs stay float32."
+    t = torch.device(device).type
+    return torch.autocast(t, enabled=False) if t in ("cuda", "cpu") else contextlib.nullcontext()
+
 # %% ../nbs/api/11_distributed.ipynb 23
+def compiler_available(device="cpu") -> tuple:
+    "`(ok, reason)`: can `torch.compile` build kernels for `device` here?"
+    if os.environ.get("DINO_SAE_NO_COMPILE"): return False, "DINO_SAE_NO_COMPILE is set"
+    try:
+        import torch._dynamo
+        if not torch._dynamo.is_dynamo_supported(): return False, f"TorchDynamo does not support Python {sys.version.split()[0]}"
+    except Exception as e: return False, f"torch._dynamo cannot be imported ({type(e).__name__}: {e})"
+    dev = torch.device(device)
+    if dev.type == "cuda":
+        from torch.utils._triton import has_triton
+        if not has_triton(): return False, "Triton is not installed (Inductor needs it for CUDA)"
+    elif dev.type == "cpu":
+        cxx = os.environ.get("CXX") or "g++"
+        if not (shutil.which(cxx) or shutil.which("c++") or shutil.which("clang++")):
+            return False, f"no C++ compiler ({cxx}, c++ or clang++) for Inductor's CPU backend"
+    return True, ""
+
+def is_compiled(module: nn.Module) -> bool:
+    "Was `module` compiled in place?"
+    return getattr(module, "_compiled_call_impl", None) is not None
+
+def compile_module(module: nn.Module, device=None, mode: Optional[str] = None, name: str = "model",
+                   units: Optional[list] = None) -> bool:
+    "Compile `module` (or each of `units`) in place; one line and eager execution when the compiler is unavailable."
+    dev = device if device is not None else next(module.parameters()).device
+    ok, why = compiler_available(dev)
+    if not ok:
+        if is_main(): print(f"torch.compile unavailable for the {name} ({why}): running eager", file=sys.stderr, flush=True)
+        return False
+    for m in (units if units is not None else [module]): m.compile(mode=None if mode == "default" else mode)
+    return True
+
+# %% ../nbs/api/11_distributed.ipynb 27
+def adamw(params, device, impl: str = "auto", **kw) -> torch.optim.AdamW:
+    "AdamW with implementation `impl`: 'fused', 'foreach', 'for-loop', or 'auto' (fused on CUDA, torch's default elsewhere)."
+    dev = torch.device(device)
+    if impl == "auto": impl = "fused" if dev.type == "cuda" else None
+    if impl == "fused":
+        from torch.utils._foreach_utils import _get_fused_kernels_supported_devices
+        if dev.type not in _get_fused_kernels_supported_devices():
+            if is_main(): print(f"fused AdamW is not available on {dev.type}: using foreach", file=sys.stderr, flush=True)
+            impl = "foreach"
+    if impl == "fused": kw["fused"] = True
+    elif impl == "foreach": kw["foreach"] = True
+    elif impl == "for-loop": kw["foreach"] = False
+    elif impl is not None: raise ValueError(f"AdamW implementation {impl!r}: choose auto, fused, foreach or for-loop")
+    return torch.optim.AdamW(params, **kw)
+
+# %% ../nbs/api/11_distributed.ipynb 31
 class _SkipSampler(Sampler):
     def __init__(self, base: Sampler, skip: int): self.base, self.skip = base, skip
     def __iter__(self): return iter(list(self.base)[self.skip:])
@@ -286,7 +350,7 @@ class EpochLoader:
             self.batch += 1
             return b
 
-# %% ../nbs/api/11_distributed.ipynb 27
+# %% ../nbs/api/11_distributed.ipynb 35
 def free_port() -> int:
     "A free TCP port on localhost."
     with socket.socket() as s:
@@ -300,7 +364,7 @@ def torchrun_cmd(nproc: int, module_or_script: str, *args, python: Optional[str]
     else: cmd += ["-m", module_or_script]
     return cmd + [str(a) for a in args]
 
-# %% ../nbs/api/11_distributed.ipynb 30
+# %% ../nbs/api/11_distributed.ipynb 38
 _SELFTEST = r'''
 import torch, torch.nn as nn, json, sys
 from dino_sae.distributed import *

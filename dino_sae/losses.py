@@ -53,9 +53,22 @@ class LPIPSLoss(nn.Module):
         super().train(mode); self.model.eval(); return self
 
     def forward(self, x: torch.Tensor, x_hat: torch.Tensor) -> torch.Tensor:
-        return self.model(x_hat.float(), x.float()).mean()
+        dev = x.device.type
+        if not (dev in ("cpu", "cuda") and torch.is_autocast_enabled(dev)): return self.model(x_hat.float(), x.float()).mean()
+        net, dtype = self.model.net, torch.get_autocast_dtype(dev)     # under autocast: the backbone in low precision,
+        with torch.autocast(dev, enabled=False):                     # the distance (normalise, square, heads, means) in fp32
+            self.model.net = _LowPrecisionFeatures(net, dtype)
+            try: return self.model(x_hat.float(), x.float()).mean()
+            finally: self.model.net = net
 
-# %% ../nbs/api/07_losses.ipynb 13
+class _LowPrecisionFeatures(nn.Module):
+    "An LPIPS backbone run under autocast `dtype`, its feature maps returned in float32."
+    def __init__(self, net: nn.Module, dtype):
+        super().__init__(); self.net, self.dtype = net, dtype
+    def forward(self, x):
+        with torch.autocast(x.device.type, dtype=self.dtype): return [f.float() for f in self.net(x)]
+
+# %% ../nbs/api/07_losses.ipynb 14
 def _rand(B, device, generator): return torch.rand(B, 1, 1, 1, device=device, generator=generator)
 
 def _color(x, g):
@@ -96,7 +109,7 @@ def diff_augment(x: torch.Tensor, policy: str = "color,translation,cutout",
         x = DIFFAUG_OPS[name](x, generator)
     return x.contiguous()
 
-# %% ../nbs/api/07_losses.ipynb 16
+# %% ../nbs/api/07_losses.ipynb 17
 class BatchNormLocal(nn.Module):
     "Batch norm over groups of at most `virtual_bs` samples and the sequence, no running stats (StyleGAN-T)."
     def __init__(self, num_features: int, virtual_bs: int = 8, eps: float = 1e-5):
@@ -172,7 +185,7 @@ class DINODiscriminator(nn.Module):
             feats = self.features(x)
         return torch.cat([h(f.float()) for h, f in zip(self.heads, feats)], dim=1)
 
-# %% ../nbs/api/07_losses.ipynb 20
+# %% ../nbs/api/07_losses.ipynb 21
 def hinge_d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
     "Hinge loss of the discriminator: E[relu(1 - D(x))] + E[relu(1 + D(x_hat))]."
     return F.relu(1 - logits_real.float()).mean() + F.relu(1 + logits_fake.float()).mean()
@@ -198,7 +211,7 @@ def adv_weight(stage, step: int, steps_per_epoch: int) -> float:
     if not stage.gan or stage.lambda_adv == 0: return 0.0
     return 0.0 if step < disc_warmup_steps(stage, steps_per_epoch) else float(stage.lambda_adv)
 
-# %% ../nbs/api/07_losses.ipynb 28
+# %% ../nbs/api/07_losses.ipynb 29
 class SAELoss(nn.Module):
     "All DINO-SAE autoencoder losses for a `dino_sae.config.Config` (LPIPS and discriminator built via assets)."
     def __init__(self, loss_cfg, policy: str = "auto", lpips: Optional[nn.Module] = None,
@@ -245,6 +258,6 @@ class SAELoss(nn.Module):
         real = self.disc(x.detach(), augment=augment, trunk_grad=False)
         fake = self.disc(x_hat.detach(), augment=augment, trunk_grad=False)
         loss = hinge_d_loss(real, fake)
-        return loss, dict(d_loss=loss.detach(), logits_real=real.detach().mean(), logits_fake=fake.detach().mean())
+        return loss, dict(d_loss=loss.detach(), logits_real=real.detach().float().mean(), logits_fake=fake.detach().float().mean())
 
     def disc_parameters(self): return [p for p in self.disc.parameters() if p.requires_grad] if self.disc is not None else []

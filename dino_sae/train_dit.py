@@ -102,6 +102,10 @@ class DiTTrainer:
         self.fsdp = bool(cfg.dist.fsdp and env.world_size > 1)
         self.ema = C.EMA(self.gen, cfg.dit.ema_decay, use_buffers=not self.fsdp)   # from the whole model, before sharding
         shard = self.gen.blocks_list() if hasattr(self.gen, "blocks_list") else None
+        pf = cfg.perf                                            # speed features, after the EMA copy (which stays eager)
+        self.gen.gradient_checkpointing = pf.checkpoint_dit
+        self.compiled = pf.compile and D.compile_module(self.gen, self.device, pf.compile_mode, "generator",
+                                                        units=shard if self.fsdp else None)   # FSDP2: per block, before sharding
         self.ddp = D.wrap_model(self.gen, env, fsdp=self.fsdp, shard=shard)
         if self.fsdp: D.wrap_model(self.ema.module, env, fsdp=True, shard=self.ema.module.blocks_list())
         self.objective = objective_from_config(cfg, null_class=self.gen.null_class)
@@ -113,8 +117,8 @@ class DiTTrainer:
         self.steps_per_epoch = max(1, self.loader.steps_per_epoch // self.accum)
         self.total_steps = epochs_to_steps(cfg.dit.epochs, self.steps_per_epoch, cfg.dit.steps)
         dt = cfg.dit
-        self.opt = torch.optim.AdamW([p for p in self.gen.parameters() if p.requires_grad], lr=dt.lr, betas=tuple(dt.betas),
-                                     weight_decay=dt.weight_decay)
+        self.opt = D.adamw([p for p in self.gen.parameters() if p.requires_grad], self.device, cfg.perf.adamw, lr=dt.lr,
+                           betas=tuple(dt.betas), weight_decay=dt.weight_decay)
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, functools.partial(
             lr_factor, total=self.total_steps, warmup=dt.warmup_steps, schedule=dt.lr_schedule, min_ratio=dt.final_lr / dt.lr,
             decay_start=epochs_to_steps(dt.decay_start_epoch, self.steps_per_epoch)))
@@ -136,7 +140,7 @@ class DiTTrainer:
                            num_classes=self.num_classes, generator=dict(name=cfg.generator.model, parameters=self.n_params),
                            latents="cache" if cached else "encoded", steps_per_epoch=self.steps_per_epoch,
                            total_steps=self.total_steps, global_batch=dt.batch_size, micro_batch=self.micro, grad_accum=self.accum,
-                           fsdp=self.fsdp, train_images=len(self.train_set), **data_report(self.train_set))
+                           fsdp=self.fsdp, train_images=len(self.train_set), compiled=self.compiled, **data_report(self.train_set))
         self.progress, self.logger = progress, None
 
     # --- one optimiser step

@@ -122,7 +122,7 @@ def check_free_space(run_dir, need: int, free: Optional[int] = None) -> None:
         raise PreflightError(f"run folder {run_dir}: {free / 1e9:.2f} GB free, but one checkpoint needs about {need / 1e9:.2f} GB")
 
 # %% ../nbs/api/13_train_sae.ipynb 13
-_MAY_CHANGE = ("dist", "run", "data.num_workers")
+_MAY_CHANGE = ("dist", "run", "perf", "data.num_workers")
 
 def _flat(d: dict, prefix: str = "") -> dict:
     out = {}
@@ -285,6 +285,10 @@ class SAETrainer:
         self.total_steps = sum(n for _, n in self.plan)
         self.parts = _parts(self.model)
         self.ema = C.EMA(self.parts, cfg.sae.stages[0].ema_decay)
+        pf = cfg.perf                                           # speed features, after the EMA copy (which stays eager)
+        self.model.decoder.gradient_checkpointing, self.model.decoder.channels_last = pf.checkpoint_decoder, pf.channels_last
+        self.compiled = pf.compile and all([D.compile_module(m, self.device, pf.compile_mode, n) for n, m in
+                                            (("stem", self.model.stem), ("decoder", self.model.decoder)) if m is not None])
         self.scaler = torch.amp.GradScaler(enabled=False)       # bf16 needs no loss scaling; kept for the state format
         self.step, self.stage_index, self.stage_start = 0, -1, 0
         self.ddp = self.ddp_disc = self.opt = self.sched = self.dopt = self.dsched = None
@@ -301,7 +305,8 @@ class SAETrainer:
             start_run_json(self.run_dir, cfg, self.kind, env, self.seeds, resumed_from=self.resumed_from,
                            steps_per_epoch=self.steps_per_epoch, total_steps=self.total_steps,
                            stages=[dict(name=s.name, steps=n) for s, n in self.plan], global_batch=cfg.sae.batch_size,
-                           micro_batch=self.micro, grad_accum=self.accum, train_images=len(self.train_set), **data_report(self.train_set))
+                           micro_batch=self.micro, grad_accum=self.accum, train_images=len(self.train_set), **data_report(self.train_set),
+                           compiled=self.compiled)
         self.progress, self.logger, self._val = progress, None, None
 
     # --- stages
@@ -322,12 +327,14 @@ class SAETrainer:
         self.ddp = D.wrap_model(self.model, self.env)
         sched = functools.partial(lr_factor, total=n, warmup=self.cfg.sae.warmup_steps, schedule=self.cfg.sae.lr_schedule,
                                   min_ratio=self.cfg.sae.min_lr_ratio)
-        self.opt = torch.optim.AdamW(self.model.trainable_parameters(), lr=st.lr, betas=tuple(st.betas), weight_decay=st.weight_decay)
+        self.opt = D.adamw(self.model.trainable_parameters(), self.device, self.cfg.perf.adamw, lr=st.lr, betas=tuple(st.betas),
+                           weight_decay=st.weight_decay)
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, sched)
         if st.gan:
             if self.disc is None: raise ConfigError(f"sae.stages.{i}.gan: the criterion has no discriminator")
             self.ddp_disc = D.wrap_model(_DiscLoss(self.criterion), self.env)
-            self.dopt = torch.optim.AdamW(self.criterion.disc_parameters(), lr=st.disc_lr, betas=tuple(st.disc_betas), weight_decay=0.0)
+            self.dopt = D.adamw(self.criterion.disc_parameters(), self.device, self.cfg.perf.adamw, lr=st.disc_lr,
+                                betas=tuple(st.disc_betas), weight_decay=0.0)
             self.dsched = torch.optim.lr_scheduler.LambdaLR(self.dopt, sched)
         else: self.dopt = self.dsched = None
         self.ema.set_decay(st.ema_decay)
