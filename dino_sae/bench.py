@@ -11,8 +11,8 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 # %% auto 0
-__all__ = ['GROUPS', 'count_flops', 'measure', 'emit', 'group', 'bench_matmul', 'bench_dit', 'bench_sample', 'bench_sae',
-           'bench_train', 'main']
+__all__ = ['GROUPS', 'SCALE_VARIANTS', 'count_flops', 'measure', 'emit', 'group', 'bench_matmul', 'bench_dit', 'bench_sample',
+           'bench_sae', 'bench_train', 'bench_scale', 'main']
 
 # %% ../nbs/api/18_bench.ipynb 5
 def count_flops(fn: Callable) -> int:
@@ -184,6 +184,77 @@ def bench_train(args):
                        latents="encoded on the fly", processes=nproc, steps=steps, **r), items_per_s=r["items_per_s"], device="cpu")
 
 # %% ../nbs/api/18_bench.ipynb 17
+SCALE_VARIANTS = {"dit": ["eager", "compile", "checkpoint", "compile+checkpoint"],
+                  "decoder": ["eager", "compile", "checkpoint", "channels_last", "compile+channels_last"]}
+
+def _proc_kb(field: str) -> int:
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"): return int(line.split()[1])
+    raise KeyError(field)
+
+def _scale_case(net: str, variant: str, preset: str, repeats: int) -> dict:
+    "One training-step measurement of `net` ('dit' or 'decoder') of `preset` with the switches in `variant` (run in a fresh process)."
+    import gc
+    from dino_sae.config import get_preset
+    from dino_sae import distributed as D
+    cfg, on = get_preset(preset), set(variant.split("+"))
+    C = cfg.encoder.trunk_kwargs.get("embed_dim", 384) if cfg.encoder.trunk_kwargs else 384
+    h = cfg.data.image_size // 16
+    torch.manual_seed(0)
+    if net == "dit":
+        from dino_sae.dit import build_generator, randomize_parameters_
+        m, B = randomize_parameters_(build_generator(cfg.generator.model, C, h, 16)).train(), cfg.dit.batch_size
+        args = (torch.randn(B, C, h, h), torch.rand(B), torch.randint(0, 16, (B,)))
+        m.gradient_checkpointing, what = "checkpoint" in on, cfg.generator.model
+    else:
+        from dino_sae.decoder import DCAEDecoder
+        m, B = DCAEDecoder(cfg.decoder, latent_channels=C).train(), cfg.sae.batch_size
+        args = (torch.randn(B, C, h, h),)
+        m.gradient_checkpointing, m.channels_last, what = "checkpoint" in on, "channels_last" in on, f"decoder {list(cfg.decoder.width_list)}"
+    opt = D.adamw(m.parameters(), "cpu", cfg.perf.adamw, lr=1e-4)
+    loss = lambda: m(*args).float().square().mean()
+    flops = count_flops(lambda: loss().backward()); opt.zero_grad(set_to_none=True)
+    def step():
+        opt.zero_grad(set_to_none=True); loss().backward(); opt.step()
+    compiled = "compile" in on and D.compile_module(m, "cpu", name=net)
+    t0 = time.perf_counter(); step(); first = time.perf_counter() - t0     # warm-up (and the compile)
+    opt.zero_grad(set_to_none=True); gc.collect()
+    with open("/proc/self/clear_refs", "w") as f: f.write("5")            # reset the peak resident set
+    base = _proc_kb("VmRSS")
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter(); step(); times.append(time.perf_counter() - t0)
+    med = statistics.median(times)
+    return dict(name=f"scale/{net}/{variant}", config=dict(preset=preset, model=what, batch=B, latent=[C, h, h], variant=variant,
+                compiled=bool(compiled)), items=B, items_per_s=B / med, median_s=med, min_s=min(times), repeats=repeats,
+                first_call_s=first, flops_per_call=flops, gflops_per_s=flops / med / 1e9,
+                step_peak_mem_mb=round((_proc_kb("VmHWM") - base) / 1024, 1), device="cpu", threads=torch.get_num_threads())
+
+# %% ../nbs/api/18_bench.ipynb 19
+def _scale_child(net: str, variant: str, preset: str, repeats: int, threads: Optional[int]) -> dict:
+    import subprocess
+    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="65536")
+    if threads: env["OMP_NUM_THREADS"] = str(threads)
+    code = f"import json; from dino_sae.bench import _scale_case; print(json.dumps(_scale_case({net!r}, {variant!r}, {preset!r}, {repeats})))"
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if p.returncode != 0: raise RuntimeError(f"bench scale/{net}/{variant} failed:\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+@group("scale")
+def bench_scale(args):
+    for net, variants in SCALE_VARIANTS.items():
+        rows = {}
+        for v in variants:
+            if args.quick and "compile" in v: continue
+            rows[v] = r = _scale_child(net, v, args.preset, args.repeats, args.threads)
+            yield r
+        e = rows["eager"]
+        yield dict(name=f"scale/{net}/ratios", config=dict(preset=args.preset, baseline="eager", model=e["config"]["model"]),
+                   time_ratio={v: round(r["median_s"] / e["median_s"], 3) for v, r in rows.items() if v != "eager"},
+                   memory_ratio={v: round(r["step_peak_mem_mb"] / max(e["step_peak_mem_mb"], 1e-9), 3) for v, r in rows.items() if v != "eager"},
+                   compile_s={v: round(r["first_call_s"], 1) for v, r in rows.items() if "compile" in v}, device="cpu")
+
+# %% ../nbs/api/18_bench.ipynb 21
 def main(argv=None):
     from dino_sae.cli import parser
     ap = parser("python -m dino_sae.bench", "Throughput, GFLOP/s and peak memory of DINO-SAE's hot paths, one JSON line each.", [
@@ -197,15 +268,17 @@ def main(argv=None):
     ap.add_argument("--preset", default="tiny", help="preset of the small configurations (tiny; smoke for a check)")
     ap.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's choice)")
     ap.add_argument("--full-xl", dest="full_xl", action="store_true", help="all 28 blocks for the XL-width generator")
+    ap.add_argument("--note", default=None, help="a remark recorded in the environment row (e.g. that the machine was loaded)")
     args = ap.parse_args(argv)
     if args.threads: torch.set_num_threads(args.threads)
     names = args.only.split(",") if args.only else list(GROUPS)
     bad = [n for n in names if n not in GROUPS]
     if bad: ap.error(f"unknown group(s) {bad}; choose among {', '.join(GROUPS)}")
     emit(dict(name="environment", torch=torch.__version__, device=args.device, threads=torch.get_num_threads(),
-              cpu=platform.processor() or platform.machine(), cpus=os.cpu_count()))
+              cpu=platform.processor() or platform.machine(), cpus=os.cpu_count(), date=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+              load_average=[round(x, 2) for x in os.getloadavg()], note=args.note))
     for n in names:
         for row in GROUPS[n](args): emit(row)
 
-# %% ../nbs/api/18_bench.ipynb 18
+# %% ../nbs/api/18_bench.ipynb 22
 if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel
