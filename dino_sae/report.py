@@ -328,7 +328,7 @@ def ensure_run(kind: str, run_dir, preset, data_dir=None, ablation_name: Optiona
     if not has_checkpoint(run_dir): raise RuntimeError(f"{nb}.ipynb finished but {run_dir} has no complete checkpoint")
     return run_dir
 
-# %% ../nbs/api/17_report.ipynb 19
+# %% ../nbs/api/17_report.ipynb 21
 def read_metrics(run_dir):
     "A run's `metrics.jsonl` as a pandas DataFrame (an empty one if there is none)."
     import pandas as pd
@@ -369,7 +369,7 @@ def show_images(rows: list, row_labels=(), col_labels=(), scale: float = 1.3):
     fig.subplots_adjust(wspace=0.03, hspace=0.03)
     return fig
 
-# %% ../nbs/api/17_report.ipynb 21
+# %% ../nbs/api/17_report.ipynb 23
 def _metrics(run_dir) -> dict:
     p = Path(run_dir) / "metrics.json"
     return json.loads(p.read_text()).get("evaluations", {}) if p.exists() else {}
@@ -465,7 +465,7 @@ def evaluate_report(report_dir, num_images: Optional[int] = None, num_samples: O
                                                         sampler=c.sampler.name))
     return {n: _metrics(rd) for n, rd in runs.items()}
 
-# %% ../nbs/api/17_report.ipynb 23
+# %% ../nbs/api/17_report.ipynb 25
 _SAE_KEYS = ("rfid", "psnr", "ssim", "lpips", "cos", "fd_offline", "class_acc_offline")
 _DIT_KEYS = ("gfid", "is", "kid", "precision", "recall", "fd_offline", "class_acc_offline")
 
@@ -528,7 +528,7 @@ def collect_results(report_dir, preset: Optional[str] = None) -> dict:
     res["_runs"], res["_random_assets"] = labels, sorted(rand)
     return res
 
-# %% ../nbs/api/17_report.ipynb 25
+# %% ../nbs/api/17_report.ipynb 27
 class NothingToShow(Exception):
     "Stops a notebook with its message only (no traceback in Jupyter): the runs it reads do not exist yet."
     def _render_traceback_(self): return str(self).splitlines()
@@ -549,7 +549,7 @@ def how_to_make_runs(preset, what: str = "runs", notebook: str = "this notebook"
             "smoke: about 4 min)\n"
             f"or run {notebook} with train_missing = True (papermill ... -p train_missing True), which trains them first.")
 
-# %% ../nbs/api/17_report.ipynb 28
+# %% ../nbs/api/17_report.ipynb 30
 def report_dir_for(preset) -> Path:
     "The default report folder of a preset: `runs/<preset>` in the project folder."
     return project_root() / "runs" / Path(str(preset)).stem
@@ -638,5 +638,5 @@ def main(argv=None):
         resolve_fid_reference(load_config(a.preset))     # paper presets: the ADM batch must be there before days of training
         run_report(a.preset, a.out, a.data_dir, only, a.figures_dir)
 
-# %% ../nbs/api/17_report.ipynb 29
+# %% ../nbs/api/17_report.ipynb 31
 if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel
