@@ -98,5 +98,6 @@ def run_summary(run_dir) -> str:
                      + (f", {a['file']}" if a.get("file") else "") + (f" (sha256 {a['sha256'][:12]}…)" if a.get("sha256") else ""))
     if not assets: lines.append("assets: none")
     res = info.get("resumes") or []
-    lines.append(f"run folder: {Path(run_dir)}" + (f" (resumed from {Path(res[-1]['from_checkpoint']).name})" if res else ""))
+    last = res[-1].get("from_checkpoint") if res else None      # None: started again from step 0 (no checkpoint yet, or --fresh-start)
+    lines.append(f"run folder: {Path(run_dir)}" + (f" (resumed from {Path(last).name})" if last else " (started again from step 0)" if res else ""))
     return "\n".join(lines)
