@@ -4,9 +4,9 @@
 
 # %% ../nbs/api/02_assets.ipynb 3
 from __future__ import annotations
-import fnmatch, glob, hashlib, os, socket, sys, warnings
+import glob, hashlib, os, socket, sys, warnings
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import torch
 from torch import nn
@@ -231,7 +231,6 @@ def resolve_lpips(net: str = "vgg", policy: str = "auto", path=None):
         rec = _record(f"lpips-{net}", "random", policy, heads=str(heads))
     else:
         sd = load_weights(file)
-        feats = {int(k.split(".")[1]): k for k in sd if k.startswith("features.")}
         n = 0
         for sl in [getattr(model.net, f"slice{i}") for i in range(1, model.net.N_slices + 1)]:
             for idx, mod in sl.named_children():

@@ -4,9 +4,8 @@
 
 # %% ../nbs/api/08_autoencoder.ipynb 3
 from __future__ import annotations
-import math, sys, warnings
+import sys
 from contextlib import nullcontext
-from pathlib import Path
 from typing import Optional
 
 import torch

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/18_bench.ipynb 3
 from __future__ import annotations
-import argparse, json, os, platform, resource, statistics, sys, time
+import json, os, platform, resource, statistics, sys, time
 from typing import Callable, Optional
 
 import torch
@@ -87,7 +87,7 @@ def bench_dit(args):
         cfg = dict(c, params_m=round(sum(p.numel() for p in m.parameters()) / 1e6, 2), loss="riemannian+rad")
         yield measure(f"dit-train-step/{label}", lambda: train_step(m, obj, opt, z, y, grad_clip=1.0), items=c["batch"],
                       config=cfg, device=args.device, repeats=args.repeats)
-        del m, opt
+        m = opt = None                      # freed before the next configuration is built
 
 @group("sample")
 def bench_sample(args):
@@ -106,7 +106,7 @@ def bench_sample(args):
                     yield measure(f"sample/{label}/{sampler}/cfg{cfg_scale}", lambda: fn(), items=c["batch"],
                                   config=dict(c, steps=steps, sampler=sampler, cfg_scale=cfg_scale),
                                   device=args.device, repeats=args.repeats)
-        del m
+        m = None                            # freed before the next configuration is built
 
 # %% ../nbs/api/18_bench.ipynb 13
 def _sae_configs(args):
@@ -143,11 +143,11 @@ def bench_sae(args):
         with torch.no_grad():
             yield measure(f"decoder-forward/{label}", lambda: model.decode(z), items=B, config=info,
                           device=args.device, repeats=args.repeats if label != "paper" else 1)
-        del model, crit, opt
+        model = crit = opt = None           # freed before the next configuration is built
 
 # %% ../nbs/api/18_bench.ipynb 15
 def _trainer_rate(kind: str, preset: str, nproc: int, steps: int, run_dir, extra=(), threads: Optional[int] = None) -> dict:
-    import subprocess, tempfile, statistics as st
+    import subprocess, statistics as st
     from pathlib import Path
     cores = os.cpu_count() or 1
     env = dict(os.environ, OMP_NUM_THREADS=str(threads or max(1, cores // nproc)), DINO_SAE_OFFLINE="1")
@@ -157,7 +157,7 @@ def _trainer_rate(kind: str, preset: str, nproc: int, steps: int, run_dir, extra
           [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}"] + args
     p = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if p.returncode != 0: raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-2000:]}")
-    recs = [json.loads(l) for l in (Path(run_dir) / "metrics.jsonl").read_text().splitlines()]
+    recs = [json.loads(line) for line in (Path(run_dir) / "metrics.jsonl").read_text().splitlines()]
     rates = [r["images_per_s"] for r in recs if "images_per_s" in r and r.get("kind") != "val"][1:]
     return dict(items_per_s=st.median(rates), samples=len(rates), threads_per_process=int(env["OMP_NUM_THREADS"]))
 

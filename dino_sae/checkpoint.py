@@ -5,9 +5,9 @@
 # %% ../nbs/api/12_checkpoint.ipynb 3
 from __future__ import annotations
 import datetime, hashlib, json, os, platform, random, re, shutil, signal, socket, subprocess, sys, time, warnings, weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Optional
 
 import numpy as np
 import torch
@@ -401,7 +401,7 @@ class RunLogger:
                 except ValueError: drop.append(line)          # a line cut by the kill
             if drop:
                 with open(self.run_dir / "metrics.superseded.jsonl", "a") as f: f.write("\n".join(drop) + "\n")
-                atomic_write(mp, "".join(l + "\n" for l in keep))
+                atomic_write(mp, "".join(kept + "\n" for kept in keep))
         self._f = open(mp, "a")
         if (self.run_dir / "run.json").is_file():       # what the run uses, before the bar (dino_sae.cli.run_summary)
             from dino_sae.cli import run_summary

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/01_data.ipynb 3
 from __future__ import annotations
-import hashlib, io, json, math, os, warnings, zlib
+import hashlib, json, os, warnings, zlib
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -284,7 +284,6 @@ def write_latent_cache(encode: Callable, dataset, out_dir, batch_size: int = 64,
 class LatentCacheDataset(Dataset):
     "Items `(latent (C, h, w) float32, label)` from a latent cache; the flipped latent on a hashed coin when `hflip`."
     def __init__(self, root, hflip: bool = True, seed: int = 0, verify: str = "sha256"):
-        from safetensors import safe_open
         self.root, self.seed, self.epoch = Path(root), seed, 0
         idx = sorted(self.root.glob("index-*.json"))
         if not idx: raise FileNotFoundError(f"latent cache {self.root}: no index-*.json (was the cache written completely?)")

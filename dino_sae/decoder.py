@@ -4,8 +4,8 @@
 
 # %% ../nbs/api/06_decoder.ipynb 3
 from __future__ import annotations
-import json, math
-from dataclasses import dataclass, field, fields, asdict
+import json
+from dataclasses import dataclass, fields
 from typing import Any, Optional, Sequence, Union
 
 import torch

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import contextlib, datetime, functools, os, random, shutil, socket, sys
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional
+from typing import Callable, Optional
 
 import numpy as np
 import torch
@@ -59,7 +59,7 @@ def env_from_group(device=None) -> DistEnv:
 def setup(backend: str = "auto", device=None, timeout_s: float = 1800.0) -> DistEnv:
     "Initialise torch.distributed from torchrun's environment (NCCL on GPU, gloo on CPU); a no-op for one process."
     if dist.is_available() and dist.is_initialized(): return env_from_group(device)
-    ws, rank, lr = int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("RANK", 0)), int(os.environ.get("LOCAL_RANK", 0))
+    ws, lr = int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("LOCAL_RANK", 0))
     dev = _default_device(lr, device)
     if ws <= 1: return DistEnv(0, 0, 1, dev, None)
     missing = [k for k in ("MASTER_ADDR", "MASTER_PORT") if k not in os.environ]
@@ -403,11 +403,11 @@ cleanup()
 
 def selftest(nproc: int = 2, timeout: float = 300) -> dict:
     "Run the two-process gloo self-test above under torchrun; returns rank 0's results."
-    import subprocess, sys, tempfile, json
+    import subprocess, tempfile, json
     with tempfile.TemporaryDirectory() as d:
         p = os.path.join(d, "selftest.py"); open(p, "w").write(_SELFTEST)
         envv = dict(os.environ, DINO_SAE_DEVICE="cpu")
         r = subprocess.run(torchrun_cmd(nproc, p), capture_output=True, text=True, timeout=timeout, env=envv)
-    line = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")]
+    line = [s for s in r.stdout.splitlines() if s.startswith("RESULT ")]
     if r.returncode != 0 or not line: raise RuntimeError(f"self-test failed (rc {r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
     return json.loads(line[0][7:])

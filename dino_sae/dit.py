@@ -5,8 +5,8 @@
 # %% ../nbs/api/09_dit.ipynb 3
 from __future__ import annotations
 import math, re
-from dataclasses import dataclass, replace, asdict
-from typing import Optional, Union
+from dataclasses import dataclass, replace
+from typing import Optional
 
 import torch
 import torch.nn as nn

@@ -8,10 +8,9 @@ from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
-from .patch_embed import HierarchicalPatchEmbed, build_student_embed
+from .patch_embed import build_student_embed
 
 # %% auto 0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'create_trunk', 'trunk_forward', 'DINOEncoder']

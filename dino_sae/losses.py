@@ -237,7 +237,7 @@ class SAELoss(nn.Module):
             total = total + stage.lambda_cos * a
         rec = x_hat.new_zeros((), dtype=torch.float32)
         if stage.lambda_l1 > 0:
-            logs["l1"] = l = l1_loss(x, x_hat); rec = rec + stage.lambda_l1 * l
+            logs["l1"] = l1 = l1_loss(x, x_hat); rec = rec + stage.lambda_l1 * l1
         if stage.lambda_lpips > 0:
             logs["lpips"] = p = self.lpips(x, x_hat); rec = rec + stage.lambda_lpips * p
         total = total + rec

@@ -93,7 +93,6 @@ def decode_scale_sweep(decode: Callable, z: torch.Tensor, scales: Sequence[float
 
 # %% ../nbs/api/16_probes.ipynb 19
 def _to_hwc(img: torch.Tensor):
-    import numpy as np
     a = img.detach().float().cpu()
     if a.min() < 0: a = (a + 1) / 2                     # [-1, 1] images
     a = a.clamp(0, 1)

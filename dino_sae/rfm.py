@@ -11,7 +11,7 @@ from typing import Callable, Optional, Sequence
 import torch
 import torch.nn as nn
 
-from .sphere import default_radius, exp_map, project, radius_error, slerp_and_velocity, split_tangent
+from .sphere import default_radius, exp_map, project, slerp_and_velocity, split_tangent
 
 # %% auto 0
 __all__ = ['SAMPLERS', 'time_shift_alpha', 'shift_time', 'sample_time', 'time_grid', 'drop_labels', 'FlowObjective',

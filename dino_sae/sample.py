@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, dataclasses, hashlib, json, os, shutil, signal, sys, time, warnings, zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 import torch

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import functools, math
 from contextlib import nullcontext
-from typing import Optional, Union
+from typing import Optional
 
 import torch
 
