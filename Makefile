@@ -11,12 +11,13 @@ REPORT_DIR ?=
 # pip on these machines prints a warning per package for an unused local index; keep the log readable
 PIPQUIET := grep -v 'is neither a file nor a directory'
 
-.PHONY: setup test check-sync readme report runall clean-report help
+.PHONY: setup test lint check-sync readme report runall clean-report help
 
 help:
 	@echo "make test     set up .venv (first use), check notebooks/package/README are in sync, run every notebook's tests"
 	@echo "make report   set up .venv (first use), then train, evaluate and regenerate every table and figure ($(PRESET) preset)"
 	@echo "make readme   regenerate README.md from nbs/index.ipynb"
+	@echo "make lint     ruff on the exported package dino_sae/ (part of make test)"
 	@echo "make runall   Run All of every run notebook with the smoke preset (headless), then check git status is unchanged"
 
 $(STAMP): settings.ini setup.py
@@ -42,8 +43,12 @@ readme: $(STAMP)
 	@sed -i -e 's/[[:space:]]*$$//' -e 's#(\.\./figures/#(figures/#g' README.md
 
 # (b) every notebook under nbdev_test, (c) closing line `N passed, N failed`
-test: check-sync
+test: check-sync lint
 	$(BIN)/python tools/nbtest.py --flags "$(FLAGS)"
+
+# the linter on the exported package (rules in pyproject.toml); `make test` runs it before the notebooks
+lint: $(STAMP)
+	$(BIN)/ruff check dino_sae
 
 # the whole report: train, evaluate, regenerate figures/ and figures/tables/ (runs go to runs/$(PRESET)/)
 report: $(STAMP)
