@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 # %% auto 0
-__all__ = ['T', 'PAPER_TABLES', 'ABLATIONS', 'PALETTE', 'OFFLINE_NOTE', 'PaperTable', 'paper_table', 'Ablation', 'ablation',
+__all__ = ['PAPER_TABLES', 'ABLATIONS', 'PALETTE', 'OFFLINE_NOTE', 'PaperTable', 'paper_table', 'Ablation', 'ablation',
            'set_style', 'caption', 'save_figure', 'get_slot', 'slot_run', 'compare_table', 'to_markdown', 'to_csv',
            'project_root', 'notebooks_dir', 'default_run_dir', 'run_config', 'has_checkpoint', 'torchrun_command',
            'launch', 'run_notebook', 'ensure_run', 'read_metrics', 'plot_curves', 'show_images',
@@ -30,9 +30,9 @@ class PaperTable:
     ours: dict = field(default_factory=dict)   # row label -> {column: result slot}
     note: str = ""
 
-T = PaperTable
+# %% ../nbs/api/17_report.ipynb 7
 PAPER_TABLES = [
-    T("table1_autoencoders", "Autoencoders on ImageNet 256×256", "v2 Table 1 + v1 README",
+    PaperTable("table1_autoencoders", "Autoencoders on ImageNet 256×256", "v2 Table 1 + v1 README",
       ["rFID", "PSNR"],
       {"SD-VAE": [0.62, 26.04], "RAE": [0.59, 18.94], "MAETok": [0.48, 23.61], "VAVAE": [0.28, 27.96],
        "DINO-SAE v1 (no latent noise)": [0.37, 26.20], "HAE v2 (with latent smoothing)": [0.78, 25.20]},
@@ -40,13 +40,13 @@ PAPER_TABLES = [
        "HAE v2 (with latent smoothing)": {"rFID": "sae.final.rfid", "PSNR": "sae.final.psnr"}},
       "v1's headline is the decoder before noise augmentation (SPEC §3.1); here: the checkpoint at the end of "
       "the last stage without noise, and the final one."),
-    T("table2_latent_smoothing", "Effect of latent smoothing (noise augmentation)", "v2 Table 2",
+    PaperTable("table2_latent_smoothing", "Effect of latent smoothing (noise augmentation)", "v2 Table 2",
       ["rFID", "gFID", "PSNR"],
       {"w/o latent smoothing": [0.37, 32.64, 26.2], "w/ latent smoothing": [0.78, 2.65, 25.2]},
       {"w/o latent smoothing": {"rFID": "sae.pre_noise.rfid", "gFID": "dit.main.gfid_pre_noise", "PSNR": "sae.pre_noise.psnr"},
        "w/ latent smoothing": {"rFID": "sae.final.rfid", "gFID": "dit.main.gfid", "PSNR": "sae.final.psnr"}},
       "gFID w/o smoothing: the same generator's samples decoded by the decoder before noise augmentation."),
-    T("table3_generation", "Class-conditional generation on ImageNet 256×256 (80 epochs unless stated)", "v2 Table 3 + v1 README",
+    PaperTable("table3_generation", "Class-conditional generation on ImageNet 256×256 (80 epochs unless stated)", "v2 Table 3 + v1 README",
       ["gFID", "IS", "Prec", "Rec", "gFID (CFG)", "IS (CFG)", "Prec (CFG)", "Rec (CFG)"],
       {"DiT-XL/2 (400 ep)": [9.62, 121.5, 0.67, 0.67, 2.27, 278.2, 0.83, 0.57],
        "SiT-XL/2 (400 ep)": [8.61, 131.7, 0.68, 0.67, 2.06, 270.3, 0.82, 0.59],
@@ -64,40 +64,39 @@ PAPER_TABLES = [
                                              "Rec": "dit.main.recall", "gFID (CFG)": "dit.main.gfid_cfg"},
        "DINO-SAE + DiTDH-XL/1 (v1)": {"gFID": "dit.dh.gfid"}},
       "Baselines are quoted from the paper. IS/precision/recall need the Inception network."),
-    T("table4_flow", "Euclidean vs Riemannian flow matching (LightningDiT-XL, 80 epochs)", "v2 Table 4",
+    PaperTable("table4_flow", "Euclidean vs Riemannian flow matching (LightningDiT-XL, 80 epochs)", "v2 Table 4",
       ["gFID"], {"Euclidean FM": [15.95], "Riemannian FM": [2.65]},
       {"Euclidean FM": {"gFID": "dit.euclidean.gfid"}, "Riemannian FM": {"gFID": "dit.main.gfid"}}),
-    T("table5_patch_embedding", "Patch embedding (no latent smoothing)", "v2 Table 5",
+    PaperTable("table5_patch_embedding", "Patch embedding (no latent smoothing)", "v2 Table 5",
       ["rFID", "PSNR"], {"Standard ViT patchify (frozen)": [0.47, 19.55], "Hierarchical CNN (ours)": [0.37, 26.20]},
       {"Standard ViT patchify (frozen)": {"rFID": "sae_patchify.stage1.rfid", "PSNR": "sae_patchify.stage1.psnr"},
        "Hierarchical CNN (ours)": {"rFID": "sae.stage1.rfid", "PSNR": "sae.stage1.psnr"}},
       "Here both are compared at the end of stage 1 (the ablation runs train stage 1 only)."),
-    T("table6_radial_penalty", "Radial penalty λ_rad (20 epochs)", "v2 Table 6",
+    PaperTable("table6_radial_penalty", "Radial penalty λ_rad (20 epochs)", "v2 Table 6",
       ["gFID"], {"λ_rad = 0.0": [4.40], "λ_rad = 0.1": [3.90], "λ_rad = 1.0": [5.70]},
       {"λ_rad = 0.0": {"gFID": "dit.rad0.gfid"}, "λ_rad = 0.1": {"gFID": "dit.rad0.1.gfid"}, "λ_rad = 1.0": {"gFID": "dit.rad1.gfid"}}),
-    T("table_alignment", "Cosine vs MSE feature alignment", "v1/v2 text (no numbers recovered)",
+    PaperTable("table_alignment", "Cosine vs MSE feature alignment", "v1/v2 text (no numbers recovered)",
       ["rFID", "PSNR", "cos(student, teacher)"], {"MSE alignment": [None, None, None], "Cosine alignment (ours)": [None, None, None]},
       {"MSE alignment": {"rFID": "sae_mse.stage1.rfid", "PSNR": "sae_mse.stage1.psnr", "cos(student, teacher)": "sae_mse.stage1.cos"},
        "Cosine alignment (ours)": {"rFID": "sae.stage1.rfid", "PSNR": "sae.stage1.psnr", "cos(student, teacher)": "sae.stage1.cos"}},
       "The paper argues MSE conflicts with reconstruction; its numbers for this ablation were not recovered. "
       "Here both are compared at the end of stage 1."),
-    T("table_sampler", "Euler + projection vs exp-map sampler", "v1 summary (numbers not recovered)",
+    PaperTable("table_sampler", "Euler + projection vs exp-map sampler", "v1 summary (numbers not recovered)",
       ["gFID"], {"Euler + projection (v1)": [None], "Exp map (v2)": [None]},
       {"Euler + projection (v1)": {"gFID": "dit.main.gfid_euler_proj"}, "Exp map (v2)": {"gFID": "dit.main.gfid_expmap"}},
       "v1 reports Euler + projection better; v2 uses the exp map."),
-    T("table_linear_probe", "Linear probing on the CLS token", "v2 Fig. 3 text",
+    PaperTable("table_linear_probe", "Linear probing on the CLS token", "v2 Fig. 3 text",
       ["Top-1", "Top-5"], {"DINOv3 (teacher)": [89.0, 98.0], "DINO-SAE / HAE (student)": [87.0, 97.0]},
       {"DINOv3 (teacher)": {"Top-1": "probe.teacher.top1", "Top-5": "probe.teacher.top5"},
        "DINO-SAE / HAE (student)": {"Top-1": "probe.student.top1", "Top-5": "probe.student.top5"}}),
 ]
-del T
 
 def paper_table(key: str) -> PaperTable:
     for t in PAPER_TABLES:
         if t.key == key: return t
     raise KeyError(f"no paper table {key!r}; have {', '.join(t.key for t in PAPER_TABLES)}")
 
-# %% ../nbs/api/17_report.ipynb 9
+# %% ../nbs/api/17_report.ipynb 10
 @dataclass
 class Ablation:
     name: str
@@ -125,7 +124,7 @@ def ablation(name: str) -> Ablation:
         if a.name == name: return a
     raise KeyError(f"no ablation {name!r}; have {', '.join(a.name for a in ABLATIONS)}")
 
-# %% ../nbs/api/17_report.ipynb 11
+# %% ../nbs/api/17_report.ipynb 12
 PALETTE = {"riemannian": "#1f77b4", "euclidean": "#d62728", "teacher": "#2ca02c", "student": "#ff7f0e",
            "paper": "#7f7f7f"}
 
@@ -150,7 +149,7 @@ def save_figure(fig, name: str, out_dir, cap: str) -> Path:
     fig.savefig(p)
     return p
 
-# %% ../nbs/api/17_report.ipynb 13
+# %% ../nbs/api/17_report.ipynb 14
 def get_slot(results: dict, slot: str):
     "Value at dotted `slot` of `results` (keys may contain dots: the longest matching key wins), or None."
     node, rest = results, slot
@@ -231,7 +230,7 @@ def to_csv(table: PaperTable, rows: list, path) -> Path:
         for r in rows: w.writerow({c: ("" if r.get(c) is None else r.get(c)) for c in cols})
     return p
 
-# %% ../nbs/api/17_report.ipynb 16
+# %% ../nbs/api/17_report.ipynb 17
 def _is_checkout(d: Path) -> bool:
     "Is `d` a checkout of this project (a `settings.ini` with `lib_name = dino_sae`, and `nbs/`)?"
     import re
@@ -328,7 +327,7 @@ def ensure_run(kind: str, run_dir, preset, data_dir=None, ablation_name: Optiona
     if not has_checkpoint(run_dir): raise RuntimeError(f"{nb}.ipynb finished but {run_dir} has no complete checkpoint")
     return run_dir
 
-# %% ../nbs/api/17_report.ipynb 21
+# %% ../nbs/api/17_report.ipynb 22
 def read_metrics(run_dir):
     "A run's `metrics.jsonl` as a pandas DataFrame (an empty one if there is none)."
     import pandas as pd
@@ -369,7 +368,7 @@ def show_images(rows: list, row_labels=(), col_labels=(), scale: float = 1.3):
     fig.subplots_adjust(wspace=0.03, hspace=0.03)
     return fig
 
-# %% ../nbs/api/17_report.ipynb 23
+# %% ../nbs/api/17_report.ipynb 24
 def _metrics(run_dir) -> dict:
     p = Path(run_dir) / "metrics.json"
     return json.loads(p.read_text()).get("evaluations", {}) if p.exists() else {}
@@ -465,7 +464,7 @@ def evaluate_report(report_dir, num_images: Optional[int] = None, num_samples: O
                                                         sampler=c.sampler.name))
     return {n: _metrics(rd) for n, rd in runs.items()}
 
-# %% ../nbs/api/17_report.ipynb 25
+# %% ../nbs/api/17_report.ipynb 26
 _SAE_KEYS = ("rfid", "psnr", "ssim", "lpips", "cos", "fd_offline", "class_acc_offline")
 _DIT_KEYS = ("gfid", "is", "kid", "precision", "recall", "fd_offline", "class_acc_offline")
 
@@ -528,7 +527,7 @@ def collect_results(report_dir, preset: Optional[str] = None) -> dict:
     res["_runs"], res["_random_assets"] = labels, sorted(rand)
     return res
 
-# %% ../nbs/api/17_report.ipynb 27
+# %% ../nbs/api/17_report.ipynb 28
 class NothingToShow(Exception):
     "Stops a notebook with its message only (no traceback in Jupyter): the runs it reads do not exist yet."
     def _render_traceback_(self): return str(self).splitlines()
@@ -549,7 +548,7 @@ def how_to_make_runs(preset, what: str = "runs", notebook: str = "this notebook"
             "smoke: about 4 min)\n"
             f"or run {notebook} with train_missing = True (papermill ... -p train_missing True), which trains them first.")
 
-# %% ../nbs/api/17_report.ipynb 30
+# %% ../nbs/api/17_report.ipynb 31
 def report_dir_for(preset) -> Path:
     "The default report folder of a preset: `runs/<preset>` in the project folder."
     return project_root() / "runs" / Path(str(preset)).stem
@@ -638,5 +637,5 @@ def main(argv=None):
         resolve_fid_reference(load_config(a.preset))     # paper presets: the ADM batch must be there before days of training
         run_report(a.preset, a.out, a.data_dir, only, a.figures_dir)
 
-# %% ../nbs/api/17_report.ipynb 31
+# %% ../nbs/api/17_report.ipynb 32
 if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel
