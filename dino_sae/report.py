@@ -545,7 +545,7 @@ def how_to_make_runs(preset, what: str = "runs", notebook: str = "this notebook"
     return (f"No {what} of preset {name!r} in {project_root() / 'runs' / name} yet"
             + (f" (runs found: {', '.join(f'{k}: {sorted(v)}' for k, v in have.items())})" if have else "") + ". Make them with\n"
             f"  python -m dino_sae.report --preset {name}     (`make report` for tiny: about 25 min on 2 CPU cores; "
-            "smoke: about 4 min)\n"
+            "smoke: about 4.5 min of CPU)\n"
             f"or run {notebook} with train_missing = True (papermill ... -p train_missing True), which trains them first.")
 
 # %% ../nbs/api/17_report.ipynb 31
