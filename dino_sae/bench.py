@@ -11,8 +11,8 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 # %% auto 0
-__all__ = ['GROUPS', 'SCALE_VARIANTS', 'count_flops', 'measure', 'emit', 'group', 'bench_matmul', 'bench_dit', 'bench_sample',
-           'bench_sae', 'bench_train', 'bench_scale', 'main']
+__all__ = ['GROUPS', 'SCALE_VARIANTS', 'PEAK_BF16_TFLOPS', 'count_flops', 'measure', 'emit', 'group', 'bench_matmul', 'bench_dit',
+           'bench_sample', 'bench_sae', 'bench_train', 'bench_scale', 'device_peak_tflops', 'bench_gpu', 'main']
 
 # %% ../nbs/api/18_bench.ipynb 5
 def count_flops(fn: Callable) -> int:
@@ -255,6 +255,77 @@ def bench_scale(args):
                    compile_s={v: round(r["first_call_s"], 1) for v, r in rows.items() if "compile" in v}, device="cpu")
 
 # %% ../nbs/api/18_bench.ipynb 21
+PEAK_BF16_TFLOPS = [("H200", 989.4), ("H100 PCIe", 756.0), ("H100", 989.4), ("A100", 312.0), ("L40S", 362.1), ("L4", 121.0),
+                    ("A10", 125.0)]   # dense bf16 tensor-core peaks, NVIDIA datasheets (first matching name wins)
+
+def device_peak_tflops(device) -> Optional[float]:
+    "The dense bf16 peak (TFLOP/s) of a CUDA `device` from its name, or None (CPUs, unknown GPUs)."
+    device = torch.device(device)
+    if device.type != "cuda": return None
+    name = torch.cuda.get_device_name(device)
+    return next((v for k, v in PEAK_BF16_TFLOPS if k in name), None)
+
+def _gpu_cases(args):
+    "(label, make(compiled) -> (step, items, info)) for the stage-1 SAE step and the two XL generators."
+    import warnings
+    from dino_sae.config import get_preset, apply_overrides
+    from dino_sae import distributed as D
+    dev, small = torch.device(args.device), args.preset == "smoke"
+    def sae(compiled):
+        from dino_sae.autoencoder import DINOSAE, sae_train_step
+        from dino_sae.losses import SAELoss
+        cfg = apply_overrides(get_preset("smoke" if small else "paper-v1"), {"assets": "random"})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore"); torch.manual_seed(0)
+            model, crit = DINOSAE(cfg).to(dev), SAELoss.from_config(cfg).to(dev)
+        st = cfg.sae.stages[0]; model.set_stage(st)
+        opt = D.adamw(model.trainable_parameters(), dev, "auto", lr=st.lr)
+        B, S = (2 if small else args.sae_batch), cfg.data.image_size
+        x = torch.rand(B, 3, S, S, device=dev) * 2 - 1
+        step = lambda: sae_train_step(model, crit, opt, x, st, autocast_dtype=torch.bfloat16, grad_clip=1.0)
+        flops = count_flops(step)
+        if compiled: compiled = all([D.compile_module(m, dev, None, n) for n, m in (("stem", model.stem), ("decoder", model.decoder))])
+        return step, B, flops, dict(trunk=cfg.encoder.trunk, image_size=S, batch=B, precision="bf16", compiled=bool(compiled),
+                                    decoder_params_m=round(sum(p.numel() for p in model.decoder.parameters()) / 1e6, 1))
+    def dit(name):
+        def make(compiled):
+            from dino_sae.dit import build_generator, randomize_parameters_
+            from dino_sae.rfm import FlowObjective
+            C, h, n = (64, 2, 10) if small else (1024, 16, 1000)
+            torch.manual_seed(0)
+            m = randomize_parameters_(build_generator(("tiny-DH" if "DH" in name else "tiny") if small else name, C, h, n, device=dev)).train()
+            obj = FlowObjective(kind="riemannian", lambda_rad=0.1, class_dropout=0.1)
+            opt = D.adamw(m.parameters(), dev, "auto", lr=1e-4)
+            B = 4 if small else args.dit_batch
+            z, y = torch.randn(B, C, h, h, device=dev), torch.randint(0, n, (B,), device=dev)
+            def step():
+                opt.zero_grad(set_to_none=True)
+                with torch.autocast(dev.type, dtype=torch.bfloat16): loss, _ = obj(m, z, y)
+                loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
+            flops = count_flops(step)
+            if compiled: compiled = D.compile_module(m, dev, None, name)
+            return step, B, flops, dict(model=name, latent=[C, h, h], batch=B, precision="bf16", compiled=bool(compiled),
+                                        params_m=round(sum(p.numel() for p in m.parameters()) / 1e6, 1))
+        return make
+    yield "sae-stage1-paper", sae
+    yield "LightningDiT-XL-1", dit("LightningDiT-XL/1")
+    yield "DiTDH-XL-1", dit("DiTDH-XL/1")
+
+@group("gpu")
+def bench_gpu(args):
+    peak = args.peak_tflops or device_peak_tflops(args.device)
+    for label, make in _gpu_cases(args):
+        for compiled in ([False] if args.quick else [False, True]):
+            step, items, flops, info = make(compiled)
+            r = measure(f"gpu/{label}/{'compiled' if compiled else 'eager'}", step, items, config=info, warmup=2,
+                        repeats=args.repeats, device=args.device, flops=flops)
+            r.update(tflops_per_s=r["gflops_per_s"] / 1e3, peak_bf16_tflops=peak,
+                     mfu=(r["gflops_per_s"] / 1e3 / peak) if peak else None)
+            yield r
+            del step
+            if torch.device(args.device).type == "cuda": torch.cuda.empty_cache()
+
+# %% ../nbs/api/18_bench.ipynb 23
 def main(argv=None):
     from dino_sae.cli import parser
     ap = parser("python -m dino_sae.bench", "Throughput, GFLOP/s and peak memory of DINO-SAE's hot paths, one JSON line each.", [
@@ -269,16 +340,20 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's choice)")
     ap.add_argument("--full-xl", dest="full_xl", action="store_true", help="all 28 blocks for the XL-width generator")
     ap.add_argument("--note", default=None, help="a remark recorded in the environment row (e.g. that the machine was loaded)")
+    ap.add_argument("--peak-tflops", dest="peak_tflops", type=float, default=None, help="the device's bf16 peak for MFU (default: by GPU name)")
+    ap.add_argument("--sae-batch", dest="sae_batch", type=int, default=16, help="images per stage-1 step in the gpu group")
+    ap.add_argument("--dit-batch", dest="dit_batch", type=int, default=64, help="latents per generator step in the gpu group")
     args = ap.parse_args(argv)
     if args.threads: torch.set_num_threads(args.threads)
     names = args.only.split(",") if args.only else list(GROUPS)
     bad = [n for n in names if n not in GROUPS]
     if bad: ap.error(f"unknown group(s) {bad}; choose among {', '.join(GROUPS)}")
-    emit(dict(name="environment", torch=torch.__version__, device=args.device, threads=torch.get_num_threads(),
+    gpu = torch.cuda.get_device_name(torch.device(args.device)) if torch.device(args.device).type == "cuda" else None
+    emit(dict(name="environment", torch=torch.__version__, device=args.device, gpu=gpu, threads=torch.get_num_threads(),
               cpu=platform.processor() or platform.machine(), cpus=os.cpu_count(), date=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
               load_average=[round(x, 2) for x in os.getloadavg()], note=args.note))
     for n in names:
         for row in GROUPS[n](args): emit(row)
 
-# %% ../nbs/api/18_bench.ipynb 22
+# %% ../nbs/api/18_bench.ipynb 24
 if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel

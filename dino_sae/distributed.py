@@ -61,7 +61,7 @@ def setup(backend: str = "auto", device=None, timeout_s: float = 1800.0) -> Dist
     if dist.is_available() and dist.is_initialized(): return env_from_group(device)
     ws, lr = int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("LOCAL_RANK", 0))
     dev = _default_device(lr, device)
-    if ws <= 1: return DistEnv(0, 0, 1, dev, None)
+    if ws <= 1 and not os.environ.get("DINO_SAE_FORCE_PG"): return DistEnv(0, 0, 1, dev, None)   # FORCE_PG: a 1-process group (NCCL checks)
     missing = [k for k in ("MASTER_ADDR", "MASTER_PORT") if k not in os.environ]
     if missing: raise RuntimeError(f"WORLD_SIZE={ws} but {', '.join(missing)} not set: start the processes with torchrun")
     if backend == "auto": backend = "nccl" if dev.type == "cuda" else "gloo"
