@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from . import distributed as D
+from . import distributed
 from .config import ConfigError
 
 # %% auto 0
@@ -168,9 +168,9 @@ def save_checkpoint(root, step: int, weights: dict, state: dict, keep_last: int 
                     keep: bool = False) -> Optional[Path]:
     "Write checkpoint `step` under `root` atomically (collective; rank 0 writes); keep the newest `keep_last` and every `keep` one."
     from safetensors.torch import save_file
-    rngs = D.gather_objects(rng_state())
+    rngs = distributed.gather_objects(rng_state())
     final = None
-    if D.is_main():
+    if distributed.is_main():
         root = Path(root); root.mkdir(parents=True, exist_ok=True)
         sole = holds_run_lock(root.parent)                            # under the run lock every other writer is dead
         for p in root.iterdir():                                      # leftovers of killed saves / deletions
@@ -194,7 +194,7 @@ def save_checkpoint(root, step: int, weights: dict, state: dict, keep_last: int 
         os.rename(tmp, final); fsync_path(root)
         for old in list_checkpoints(root)[:-keep_last]:
             if not is_kept(old): _remove_dir(old)
-    D.barrier()
+    distributed.barrier()
     return final
 
 # %% ../nbs/api/12_checkpoint.ipynb 16
@@ -295,19 +295,19 @@ def resumable_checkpoint(root, allow_fresh: bool = False, verify: str = "sha256"
 def set_aside_checkpoints(root, why: dict) -> Optional[Path]:
     "Move every `step-…` folder of `root` to `ROOT/../checkpoints.unusable-<time>/` with `why.json` (rank 0; collective)."
     dest = Path(root).parent / f"checkpoints.unusable-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**6:06d}"
-    if D.is_main():
+    if distributed.is_main():
         dest.mkdir(parents=True)
         for p in list_checkpoints(root): os.rename(p, dest / p.name)
         atomic_write(dest / "why.json", json.dumps(why, indent=1))
         fsync_path(Path(root)); fsync_path(dest.parent)
-    D.barrier()
+    distributed.barrier()
     return dest
 
 # %% ../nbs/api/12_checkpoint.ipynb 27
 class EMA:
     "Exponential moving average of `module` (torch's `AveragedModel` + `get_ema_multi_avg_fn`), decay adjustable."
     def __init__(self, module: nn.Module, decay: float, use_buffers: bool = True):
-        self.avg = AveragedModel(D.unwrap(module), multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=use_buffers)
+        self.avg = AveragedModel(distributed.unwrap(module), multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=use_buffers)
         self.avg.requires_grad_(False)
         self.decay = decay
     @property
@@ -315,12 +315,12 @@ class EMA:
     def set_decay(self, decay: float):
         if decay != self.decay: self.avg.multi_avg_fn, self.decay = get_ema_multi_avg_fn(decay), decay
     @torch.no_grad()
-    def update(self, model: nn.Module): self.avg.update_parameters(D.unwrap(model))
+    def update(self, model: nn.Module): self.avg.update_parameters(distributed.unwrap(model))
     @property
     def n_averaged(self) -> int: return int(self.avg.n_averaged)
-    def state_dict(self) -> dict: return D.full_state_dict(self.avg.module)
+    def state_dict(self) -> dict: return distributed.full_state_dict(self.avg.module)
     def load_state_dict(self, sd: dict, n_averaged: int):
-        D.load_full_state_dict(self.avg.module, sd); self.avg.n_averaged.fill_(n_averaged)
+        distributed.load_full_state_dict(self.avg.module, sd); self.avg.n_averaged.fill_(n_averaged)
 
 # %% ../nbs/api/12_checkpoint.ipynb 30
 def git_commit(path=None) -> Optional[dict]:
@@ -347,7 +347,7 @@ def package_versions() -> dict:
 def run_info(cfg, kind: str, env=None, seeds: Optional[dict] = None, **extra) -> dict:
     "The content of `run.json`: kind, config, git commit, package versions, asset provenance, world size, seeds."
     from dino_sae import assets
-    env = env or D.env_from_group()
+    env = env or distributed.env_from_group()
     gpu = torch.cuda.get_device_name(env.device) if env.device.type == "cuda" else None
     return dict(kind=kind, name=cfg.name, created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                 config=cfg.to_dict(), git=git_commit(), versions=package_versions(), assets=list(assets.RESOLVED),
@@ -363,7 +363,7 @@ def read_run_json(run_dir) -> dict:
 
 def update_run_json(run_dir, **fields) -> dict:
     "Merge `fields` into `RUN_DIR/run.json` (atomically; rank 0 only)."
-    if not D.is_main(): return {}
+    if not distributed.is_main(): return {}
     info = read_run_json(run_dir); info.update(fields)
     atomic_write(Path(run_dir) / "run.json", json.dumps(info, indent=1, default=str))
     return info
@@ -371,13 +371,13 @@ def update_run_json(run_dir, **fields) -> dict:
 def new_run_dir(cfg, kind: str, root=None) -> Path:
     "A fresh, created folder `ROOT/KIND-NAME-YYYYmmdd-HHMMSS[-k]` (ROOT = cfg.run.out_dir), chosen by rank 0 for every rank."
     p = None
-    if D.is_main():
+    if distributed.is_main():
         base = Path(root or cfg.run.out_dir) / f"{kind}-{cfg.name}-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}"
         p, k = base, 1
         while True:                                   # claim the name with an exclusive mkdir
             try: p.mkdir(parents=True); break
             except FileExistsError: p, k = Path(f"{base}-{k}"), k + 1
-    return Path(D.broadcast_object(str(p) if p else None))
+    return Path(distributed.broadcast_object(str(p) if p else None))
 
 # %% ../nbs/api/12_checkpoint.ipynb 31
 def _jsonable(v):
@@ -389,7 +389,7 @@ class RunLogger:
     "metrics.jsonl + TensorBoard + tqdm for rank 0 (does nothing on other ranks)."
     def __init__(self, run_dir, total_steps: int, start_step: int = 0, desc: str = "", enabled: Optional[bool] = None,
                  tensorboard: bool = True, progress: bool = True):
-        self.run_dir, self.enabled = Path(run_dir), D.is_main() if enabled is None else enabled
+        self.run_dir, self.enabled = Path(run_dir), distributed.is_main() if enabled is None else enabled
         self.tb = self.bar = self._f = None
         if not self.enabled: return
         self.run_dir.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from . import rfm
-from . import distributed as D
+from . import distributed
 from .checkpoint import atomic_write, fsync_path, sha256_of
 from .config import ConfigError, apply_overrides
 from .data import to_uint8
@@ -207,10 +207,10 @@ def _fault(written: int):
 def _agree(fn):
     "Run `fn` on rank 0; its result (or its error, re-raised) on every rank."
     res = err = None
-    if D.is_main():
+    if distributed.is_main():
         try: res = fn()
         except Exception as e: err = e
-    res, err = D.broadcast_object((res, err))
+    res, err = distributed.broadcast_object((res, err))
     if err is not None: raise err
     return res
 
@@ -262,7 +262,7 @@ def write_samples(autoencoder, generator, settings: SampleSettings, out, num: in
     from tqdm import tqdm
     out = Path(out)
     if out.suffix != ".npz": raise ValueError(f"--out {out}: the ADM suite reads .npz files; name it FILE.npz")
-    K = int(num_classes or getattr(D.unwrap(generator), "num_classes"))
+    K = int(num_classes or getattr(distributed.unwrap(generator), "num_classes"))
     _check_assignment(num, K, settings.seed)
     ranges = shard_ranges(num, shard_size)
     shape = tuple(getattr(generator, "latent_shape", None) or autoencoder.latent_shape())
@@ -272,12 +272,12 @@ def write_samples(autoencoder, generator, settings: SampleSettings, out, num: in
     parts = parts_dir(out)
     done = _agree(lambda: _prepare(out, parts, ident, fp))
     if done is not None: return done                                # already complete with these settings
-    t0, r, W = time.time(), D.get_rank(), D.get_world_size()
+    t0, r, W = time.time(), distributed.get_rank(), distributed.get_world_size()
     mine = [k for k in range(len(ranges)) if k % W == r]
     todo = [k for k in mine if load_shard(shard_file(parts, k), fp, *ranges[k], K, settings.seed) is None]
     n_mine = sum(b - a for k, (a, b) in enumerate(ranges) if k in mine)
     bar = tqdm(total=n_mine, initial=n_mine - sum(ranges[k][1] - ranges[k][0] for k in todo), unit="img", file=sys.stderr,
-               desc=f"sampling (rank 0 of {W})", disable=not (progress and D.is_main()))
+               desc=f"sampling (rank 0 of {W})", disable=not (progress and distributed.is_main()))
     for written, k in enumerate(todo, 1):
         s = samples_of(torch.arange(*ranges[k]), K, settings.seed)
         imgs = []
@@ -289,7 +289,7 @@ def write_samples(autoencoder, generator, settings: SampleSettings, out, num: in
                                             labels=s["label"].numpy(), index=s["index"].numpy(), fingerprint=np.array(fp)))
         _fault(written)
     bar.close()
-    D.barrier()
+    distributed.barrier()
     record = dict(ident, fingerprint=fp, sources=sources or {}, assignment=assignment_protocol(num, K, settings.seed,
                   sharding=f"shards of {shard_size} consecutive indices; shard k drawn by rank k mod W, batched from its first index"),
                   world_size=W, device=str(device) if device is not None else "cpu", seconds_last_session=round(time.time() - t0, 1))
@@ -342,7 +342,7 @@ def _main_released(a):
     try: files = released_files(a.autoencoder, a.generator)
     except AssetError as e: raise ValueError(str(e)) from None
     cfg = get_preset("paper-v1")
-    env = D.setup(device=a.device)
+    env = distributed.setup(device=a.device)
     try:
         gen = load_rae_generator(files["generator"]).to(env.device)
         sae = DINOSAE.from_released(files["autoencoder"], cfg).to(env.device).eval()
@@ -353,9 +353,9 @@ def _main_released(a):
                       generator_architecture=gen.name, config="paper-v1 (sampler settings)")
         rec = write_samples(sae, gen, settings, a.out, a.num or cfg.eval.gen_samples, shard_size=a.shard_size, device=env.device,
                             source=source, sources=sources, progress=not a.no_progress, keep_shards=a.keep_shards)
-        if D.is_main(): print(json.dumps(dict(out=rec["file"], json=str(companion_json(a.out)), shape=rec["shape"],
+        if distributed.is_main(): print(json.dumps(dict(out=rec["file"], json=str(companion_json(a.out)), shape=rec["shape"],
                                               sha256=rec["sha256"], settings=rec["settings"])))
-    finally: D.cleanup()
+    finally: distributed.cleanup()
 
 def main(argv=None):
     "`python -m dino_sae.sample --run RUN_DIR --num N --out FILE.npz` (torchrun-ready)."
@@ -370,7 +370,7 @@ def main(argv=None):
         if not (run / "run.json").is_file(): raise FileNotFoundError(f"--run {run}: no run.json (not a run folder of the trainers)")
         if Path(a.out).suffix != ".npz": raise ValueError(f"--out {a.out}: the ADM suite reads .npz files; name it FILE.npz")
         if (a.num is not None and a.num < 1) or a.shard_size < 1: raise ValueError(f"--num and --shard-size must be >= 1, got {a.num}, {a.shard_size}")
-        env = D.setup(device=a.device)
+        env = distributed.setup(device=a.device)
         try:
             gen, cfg, sae_dir = load_generator(run, ema=not a.no_ema, device=env.device, checkpoint=a.checkpoint)
             if sae_dir is None: raise ValueError(f"{run}/run.json names no sae_run: the autoencoder to decode with is unknown")
@@ -382,9 +382,9 @@ def main(argv=None):
                           autoencoder_run=str(Path(sae_dir).resolve()), autoencoder_weights="ema", config=cfg.name)
             rec = write_samples(sae, gen, settings, a.out, a.num or cfg.eval.gen_samples, shard_size=a.shard_size,
                                 device=env.device, source=source, sources=sources, progress=not a.no_progress, keep_shards=a.keep_shards)
-            if D.is_main(): print(json.dumps(dict(out=rec["file"], json=str(companion_json(a.out)), shape=rec["shape"],
+            if distributed.is_main(): print(json.dumps(dict(out=rec["file"], json=str(companion_json(a.out)), shape=rec["shape"],
                                                   sha256=rec["sha256"], settings=rec["settings"])))
-        finally: D.cleanup()
+        finally: distributed.cleanup()
     except (ValueError, FileNotFoundError, FileExistsError, ConfigError) as e:
         print(f"dino_sae.sample: {e}", file=sys.stderr); sys.exit(2)
 
