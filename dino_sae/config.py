@@ -12,10 +12,11 @@ from typing import Any, Literal, Optional, Union, get_args, get_origin, get_type
 import yaml
 
 # %% auto 0
-__all__ = ['NUMERIC_RULES', 'PRESETS', 'DataConfig', 'EncoderConfig', 'DecoderConfig', 'LossConfig', 'StageConfig',
-           'SAETrainConfig', 'GeneratorConfig', 'FlowConfig', 'DiTTrainConfig', 'SamplerConfig', 'EvalConfig',
-           'DistConfig', 'RunConfig', 'PerfConfig', 'Config', 'ConfigError', 'validate', 'check_numbers',
-           'apply_overrides', 'get_preset', 'load_config', 'stage_steps', 'epochs_to_steps']
+__all__ = ['FIELD_SOURCES', 'NUMERIC_RULES', 'PRESET_SOURCES', 'PRESETS', 'SOURCE_KINDS', 'DataConfig', 'EncoderConfig',
+           'DecoderConfig', 'LossConfig', 'StageConfig', 'SAETrainConfig', 'GeneratorConfig', 'FlowConfig',
+           'DiTTrainConfig', 'SamplerConfig', 'EvalConfig', 'DistConfig', 'RunConfig', 'PerfConfig', 'Config',
+           'ConfigError', 'validate', 'check_numbers', 'apply_overrides', 'get_preset', 'load_config', 'source_kind',
+           'recipe_card', 'recipe_card_frame', 'recipe_card_markdown', 'stage_steps', 'epochs_to_steps']
 
 # %% ../nbs/api/00_config.ipynb 6
 @dataclass
@@ -25,10 +26,12 @@ class DataConfig:
     train_split: str = "train"
     eval_split: str = "val"
     image_size: int = 256             # ADM centre crop to this size [V1/V2: ImageNet 256x256]
-    hflip: bool = True                # random horizontal flip for training [I: as RAE / ADM]
+    hflip: bool = True                # random horizontal flip for generator training [RAE src/train.py]
     num_workers: int = 8
     latent_cache: Optional[str] = None  # folder of a latent cache for generator training (None: encode on the fly)
     cache_hflip: bool = True          # the cache also stores the latent of the flipped image [I]
+    sae_crop: Literal["resize_random", "center"] = "resize_random"  # autoencoder training crop: RAE's Resize(1.5 S, bicubic) + RandomCrop(S), or the ADM centre crop
+    sae_hflip: bool = False           # horizontal flip for autoencoder training [RAE src/train_stage1.py: none]
 
 @dataclass
 class EncoderConfig:
@@ -60,13 +63,23 @@ class LossConfig:
     "Which loss implementations are used; the weights live in each stage."
     align: Literal["cosine", "mse"] = "cosine"      # cosine = the paper; mse = the ablation
     lpips_net: Literal["vgg", "alex"] = "vgg"       # LPIPS backbone [I: not stated; the issue asks for VGG]
-    adaptive_weight: bool = False                   # VQGAN-style adaptive GAN weight [I: not stated, off]
+    adaptive_weight: bool = True                    # VQGAN-style adaptive GAN weight [RAE src/train_stage1.py]
+    adaptive_eps: float = 1e-6                      # ||g_rec|| / (||g_adv|| + eps) [RAE src/train_stage1.py]
+    adaptive_max: float = 1e4                       # clamp of the adaptive weight [RAE gan.loss.max_d_weight]
+    l1_range: Literal["01", "pm1"] = "01"           # L1 on images in [0, 1] (RAE) or [-1, 1] (twice as large)
+    hinge_scale: float = 0.5                        # D loss = hinge_scale * (real + fake) [RAE src/disc/gan_loss.py]
     disc_trunk: str = "vit_small_patch8_224.dino"   # frozen DINO ViT-S of the discriminator [I: RAE / StyleGAN-T]
     disc_weights: Optional[str] = None
     disc_trunk_kwargs: dict = field(default_factory=dict)
     disc_input_size: int = 224                      # images are resized to this before the D trunk [I]
     disc_hooks: tuple = (2, 5, 8, 11)               # trunk blocks whose tokens feed a head [I: StyleGAN-T]
-    diffaug: str = "color,translation,cutout"       # DiffAugment policy applied to real and fake [I]
+    diffaug: str = "translation,color"              # DiffAugment ops in order; RAE: translation, color, cutout 0
+    disc_norm_group: int = 1                        # samples per BatchNormLocal group (RAE virtual_bs 1: per sample)
+    disc_norm_eps: float = 1e-6                     # [RAE src/disc/__init__.py norm_eps]
+    disc_final_head: bool = True                    # a head on the last block too (RAE: len(key_depths) + 1 heads)
+    disc_eval_in_g_step: bool = True                # D in eval mode (no spectral-norm power step) during the G step [RAE]
+    disc_fake: Literal["regenerated", "detached"] = "regenerated"  # D's fakes: re-decoded after the G step, clamped, 8-bit (RAE)
+    disc_antialias: bool = False                    # antialias the bilinear resize to disc_input_size (RAE: no)
 
 @dataclass
 class StageConfig:
@@ -102,9 +115,10 @@ class SAETrainConfig:
     batch_size: int = 256             # global batch [V1 README: 256; V2: 512]
     grad_accum: int = 1               # micro-batches per optimiser step
     precision: Literal["fp32", "bf16"] = "bf16"
-    grad_clip: float = 1.0            # [I]
-    warmup_steps: int = 1000          # linear LR warm-up [I]
-    lr_schedule: Literal["constant", "cosine", "linear"] = "constant"  # [I: not stated]
+    grad_clip: float = 0.0            # 0 = off [RAE training.clip_grad: 0.0]
+    warmup_steps: Optional[int] = None  # linear LR warm-up from 0 in steps; None = warmup_epochs
+    warmup_epochs: float = 1.0        # [RAE scheduler.warmup_epochs: 1, warmup_from_zero]
+    lr_schedule: Literal["constant", "cosine", "linear"] = "cosine"  # per stage, ends at the stage end [RAE scheduler]
     min_lr_ratio: float = 0.1
     run_stages: Optional[int] = None  # train only the first N stages (ablations that differ in stage 1 only); None = all
 
@@ -115,6 +129,7 @@ class GeneratorConfig:
     num_classes: Optional[int] = 1000  # None: the number of classes of the training set
     class_dropout: float = 0.1         # label dropout for CFG [I: RAE / LightningDiT]
     qk_norm: bool = False
+    linear_init: Literal["auto", "xavier", "torch"] = "auto"  # Linear init; auto = RAE: xavier for LightningDiT, torch default for DiT^DH
 
 @dataclass
 class FlowConfig:
@@ -126,6 +141,7 @@ class FlowConfig:
     logit_mean: float = 0.0            # t_base ~ LogitNormal(mean, std) [V2]
     logit_std: float = 1.0
     lambda_rad: float = 0.0            # radial penalty weight (v2 uses 0.1, Table 6)
+    loss_reduction: Literal["mean", "token"] = "mean"  # mean over all elements (RAE mean_flat: 1/C of Eq. 12) or Eq. 12's sum over channels
 
 @dataclass
 class DiTTrainConfig:
@@ -142,8 +158,9 @@ class DiTTrainConfig:
     grad_clip: float = 1.0            # [I]
     warmup_steps: int = 0
     lr_schedule: Literal["constant", "cosine", "linear", "constant_then_linear"] = "constant_then_linear"  # [I: RAE]
-    decay_start_epoch: float = 40.0   # [I: RAE]
-    final_lr: float = 2e-5            # [I: RAE]
+    decay_start_epoch: float = 40.0   # constant until here [RAE scheduler.warmup_epochs: 40]
+    decay_end_epoch: Optional[float] = 800.0  # final_lr reached here [RAE scheduler.decay_end_epoch]; None = end of run
+    final_lr: float = 2e-5            # [RAE scheduler.final_lr]
     sample_every: int = 10000
 
 @dataclass
@@ -199,6 +216,104 @@ class PerfConfig:
 
 
 # %% ../nbs/api/00_config.ipynb 8
+_R1 = "RAE configs/stage1/training/DINOv2-B_decXL.yaml"          # RAE's autoencoder (decoder) recipe
+_R2 = "RAE configs/stage2/training/ImageNet256/DiTDH-XL_DINOv2-B.yaml"  # RAE's generator recipe
+_NA = "n/a: does not change what is learned"
+_REL = "release model.py DecoderConfig (SPEC §1.3)"
+FIELD_SOURCES = {   # "Section.field": where the paper presets' value comes from (a preset may refine it below)
+    "Config.name": _NA, "Config.seed": "inferred: any seed (RAE global_seed 0 in train_stage1.py)",
+    "Config.assets": "DESIGN.md: paper presets require every pretrained weight (no random fallback)",
+    "DataConfig.root": "user: the ImageNet-1k folder (V2 §4.1)",
+    "DataConfig.train_split": "V2 §4.1: ImageNet-1k train", "DataConfig.eval_split": "SPEC §6: ImageNet val",
+    "DataConfig.image_size": "V2 §4.1, Table 1: 256×256",
+    "DataConfig.hflip": "RAE src/train.py: stage2_transform center_crop_arr + RandomHorizontalFlip",
+    "DataConfig.num_workers": _NA, "DataConfig.latent_cache": _NA + " (a cache of the same encoder's latents)",
+    "DataConfig.cache_hflip": "RAE src/train.py: RandomHorizontalFlip (the cache holds both orientations)",
+    "DataConfig.sae_crop": "RAE src/train_stage1.py: stage1_transform Resize(384, bicubic) + RandomCrop(256)",
+    "DataConfig.sae_hflip": "RAE src/train_stage1.py: stage1_transform has no flip",
+    "EncoderConfig.trunk": "V2 §3, SPEC §1.1: frozen DINOv3 ViT-L/16 (lvd1689m)",
+    "EncoderConfig.weights": "user: dinov3_vitl16_pretrain_lvd1689m-8aa4cbdd.pth (SPEC §1.1)",
+    "EncoderConfig.trunk_kwargs": "n/a: empty = the full trunk",
+    "EncoderConfig.embed": "V2 §3.1: the CNN stem replaces the patch embedding",
+    "EncoderConfig.stem_widths": "V2 Table 7",
+    **{f"DecoderConfig.{k}": f"{_REL}: {k}" for k in ("width_list", "depth_list", "block_type", "norm", "act",
+        "upsample_block_type", "upsample_match_channel", "upsample_shortcut", "in_shortcut", "out_norm", "out_act")},
+    "DecoderConfig.released": "release model.py: EViT blocks without norms (SPEC §11)",
+    "LossConfig.align": "V2 §3.1 eq. 5: cosine alignment",
+    "LossConfig.lpips_net": "RAE src/disc/lpips.py: VGG16 LPIPS",
+    "LossConfig.adaptive_weight": "RAE src/train_stage1.py: calculate_adaptive_weight whenever the GAN term is on",
+    "LossConfig.adaptive_eps": "RAE src/train_stage1.py calculate_adaptive_weight: norm(g_gan) + 1e-6",
+    "LossConfig.adaptive_max": f"{_R1}: gan.loss.max_d_weight 10000",
+    "LossConfig.l1_range": "RAE src/train_stage1.py: rec_loss = |recon - images| on [0, 1] (LPIPS on [-1, 1])",
+    "LossConfig.hinge_scale": "RAE src/disc/gan_loss.py hinge_d_loss: 0.5 * (loss_real + loss_fake)",
+    "LossConfig.disc_trunk": f"{_R1}: gan.disc.arch.recipe S_8 (DINO ViT-S/8); V2 §3.2 defers to RAE",
+    "LossConfig.disc_weights": f"user: DINO ViT-S/8 weights ({_R1}: gan.disc.arch.dino_ckpt_path)",
+    "LossConfig.disc_trunk_kwargs": "n/a: empty = the full trunk",
+    "LossConfig.disc_input_size": "RAE src/disc/dinodisc.py FrozenDINONoDrop: input resized to 224",
+    "LossConfig.disc_hooks": "RAE src/disc/__init__.py build_discriminator: key_depths (2, 5, 8, 11)",
+    "LossConfig.diffaug": f"RAE src/disc/diffaug.py: translation then color; {_R1}: gan.disc.augment.cutout 0.0",
+    "LossConfig.disc_norm_group": "RAE src/disc/dinodisc.py BatchNormLocal: virtual_bs 1 (statistics per sample)",
+    "LossConfig.disc_norm_eps": "RAE src/disc/__init__.py build_discriminator: norm_eps 1e-6",
+    "LossConfig.disc_final_head": "RAE src/disc/dinodisc.py DinoDisc: len(key_depths) + 1 heads (last block's tokens too)",
+    "LossConfig.disc_eval_in_g_step": "RAE src/train_stage1.py: discriminator.eval() before the generator step",
+    "LossConfig.disc_fake": "RAE src/train_stage1.py: D step on a fresh no-grad reconstruction, clamped, rounded to 8 bits",
+    "LossConfig.disc_antialias": "RAE src/disc/dinodisc.py FrozenDINONoDrop.forward: F.interpolate bilinear, no antialias",
+    "StageConfig.name": _NA, "StageConfig.steps": "n/a: null = epochs",
+    "StageConfig.weight_decay": "V2 Tables 9-10: 0.0",
+    "StageConfig.disc_warmup_steps": "n/a: null = disc_warmup_epochs",
+    "StageConfig.tau_ramp_steps": "n/a: null = tau_ramp_epochs",
+    "SAETrainConfig.version": _NA, "SAETrainConfig.grad_accum": _NA + " (same global batch)",
+    "SAETrainConfig.precision": "V2 Tables 9-10: BF16 mixed precision",
+    "SAETrainConfig.grad_clip": f"{_R1}: training.clip_grad 0.0 (no clipping)",
+    "SAETrainConfig.warmup_steps": "n/a: null = warmup_epochs",
+    "SAETrainConfig.warmup_epochs": f"{_R1}: scheduler.warmup_epochs 1, warmup_from_zero true (inferred: in each stage)",
+    "SAETrainConfig.lr_schedule": f"{_R1}: scheduler.type cosine, decay_end_epoch = epochs (inferred: per stage)",
+    "SAETrainConfig.min_lr_ratio": f"{_R1}: scheduler.final_lr / base_lr = 2e-5 / 2e-4",
+    "SAETrainConfig.run_stages": "n/a: null = every stage",
+    "GeneratorConfig.model": "V2 §4.1: LightningDiT-XL/1",
+    "GeneratorConfig.num_classes": "V2 §4.1: ImageNet-1k class-conditional",
+    "GeneratorConfig.class_dropout": f"{_R2}: stage_2.params.class_dropout_prob 0.1",
+    "GeneratorConfig.qk_norm": f"{_R2}: stage_2.params.use_qknorm false",
+    "GeneratorConfig.linear_init": "RAE src/stage2/models/lightningDiT.py (xavier) and DDT.py initialize_weights(xavier_uniform_init=False)",
+    "FlowConfig.kind": "V2 §3.3: Riemannian flow matching on the sphere",
+    "FlowConfig.radius": "V2 §3.3: R = E||N(0, I_C)|| (SPEC §4)",
+    "FlowConfig.time_shift": f"V2 §4.1 and {_R2}: misc.time_dist_shift_dim / time_dist_shift_base, sqrt of the ratio",
+    "FlowConfig.shift_base_dim": f"{_R2}: misc.time_dist_shift_base 4096",
+    "FlowConfig.logit_mean": f"{_R2}: transport.params.time_dist_type logit-normal_0_1",
+    "FlowConfig.logit_std": f"{_R2}: transport.params.time_dist_type logit-normal_0_1",
+    "FlowConfig.lambda_rad": "V2 Table 6: 0.1",
+    "FlowConfig.loss_reduction": ("RAE src/stage2/transport/transport.py training_losses: mean_flat over C, h, w "
+                                  "(1/C of V2 Eq. 12's per-token sum; RAE's clip_grad 1.0 and lr are tuned for this scale)"),
+    "DiTTrainConfig.epochs": "V2 §4.1: 80 epochs for the comparisons",
+    "DiTTrainConfig.steps": "n/a: null = epochs", "DiTTrainConfig.lr": "V2 App. A: 2e-4",
+    "DiTTrainConfig.betas": "V2 App. A: (0.9, 0.95)", "DiTTrainConfig.weight_decay": f"{_R2}: training.optimizer.weight_decay 0.0",
+    "DiTTrainConfig.batch_size": "V2 App. A: global batch 1024", "DiTTrainConfig.grad_accum": _NA + " (same global batch)",
+    "DiTTrainConfig.ema_decay": "V2 §4.1: 0.9995", "DiTTrainConfig.precision": "V2 limitations: RFM trains in FP32",
+    "DiTTrainConfig.grad_clip": f"{_R2}: training.clip_grad 1.0",
+    "DiTTrainConfig.warmup_steps": f"{_R2}: scheduler.warmup_from_zero false (no ramp)",
+    "DiTTrainConfig.lr_schedule": f"{_R2}: scheduler.type linear after warmup_epochs of constant LR",
+    "DiTTrainConfig.decay_start_epoch": f"{_R2}: scheduler.warmup_epochs 40",
+    "DiTTrainConfig.decay_end_epoch": f"{_R2}: scheduler.decay_end_epoch 800",
+    "DiTTrainConfig.final_lr": f"{_R2}: scheduler.final_lr 2e-5", "DiTTrainConfig.sample_every": _NA,
+    "SamplerConfig.name": "V1 (SPEC §5): Euler + projection", "SamplerConfig.steps": "V2 §4.1: 50 steps",
+    "SamplerConfig.cfg_scale": "V2 Table 1: headline numbers without guidance",
+    "SamplerConfig.cfg_interval": f"{_R2}: guidance t_min 0.0, t_max 1.0",
+    "SamplerConfig.decode_scale": "V2 Fig. 7: s_vae = 14",
+    "EvalConfig.rfid_split": "inferred: ImageNet val, as RAE / VA-VAE (SPEC §6)",
+    "EvalConfig.rfid_images": "inferred: the 50k ImageNet val images, as RAE / VA-VAE (SPEC §6)",
+    "EvalConfig.gen_samples": "V2 §4.1: 50k samples", "EvalConfig.batch_size": _NA,
+    "EvalConfig.fid_reference": f"{_R2}: eval.reference_npz_path VIRTUAL_imagenet256_labeled.npz (ADM suite)",
+    "EvalConfig.feature_extractor": "not read: FID/IS always use torch-fidelity's inception-v3-compat (ADM's network)",
+    "EvalConfig.pr_features": "not read: precision/recall use Inception features, as the ADM suite",
+    "EvalConfig.probe_epochs": "inferred: the paper gives no linear-probe recipe",
+    "EvalConfig.probe_lr": "inferred: the paper gives no linear-probe recipe",
+    **{f"DistConfig.{k}": _NA + " (the global batch is fixed)" for k in ("backend", "fsdp", "nproc", "nnodes")},
+    **{f"PerfConfig.{k}": _NA + " (speed and memory only, same maths up to rounding)"
+       for k in ("compile", "compile_mode", "checkpoint_dit", "checkpoint_decoder", "channels_last", "adamw")},
+    **{f"RunConfig.{k}": _NA for k in ("out_dir", "log_every", "ckpt_every", "keep_last", "image_every", "allow_fresh_start")},
+}
+
+# %% ../nbs/api/00_config.ipynb 10
 @dataclass
 class Config:
     "A whole DINO-SAE run: autoencoder, generator and evaluation."
@@ -238,7 +353,7 @@ class Config:
         return cls.from_dict(d)
     def copy(self) -> "Config": return copy.deepcopy(self)
 
-# %% ../nbs/api/00_config.ipynb 10
+# %% ../nbs/api/00_config.ipynb 12
 class ConfigError(ValueError):
     "A config field is unknown or has a bad value; the message names the field."
 
@@ -310,7 +425,7 @@ def _from_plain(cls, d: dict, prefix: str):
         else: kw[k] = _coerce(hints[k], v, where)
     return cls(**kw)
 
-# %% ../nbs/api/00_config.ipynb 12
+# %% ../nbs/api/00_config.ipynb 14
 def _check(ok: bool, where: str, msg: str):
     if not ok: raise ConfigError(f"{where}: {msg}")
 
@@ -353,6 +468,7 @@ def validate(cfg: Config) -> Config:
     _check(0 <= t.min_lr_ratio <= 1, "sae.min_lr_ratio", f"must be in [0, 1], got {t.min_lr_ratio}")
     _check(t.run_stages is None or 1 <= t.run_stages <= len(t.stages), "sae.run_stages",
            f"must be null or between 1 and {len(t.stages)} (the number of stages), got {t.run_stages}")
+    _check_recipe(cfg)
     g = cfg.generator
     _check(g.num_classes is None or g.num_classes > 0, "generator.num_classes", f"must be > 0 or null, got {g.num_classes}")
     _check(0 <= g.class_dropout < 1, "generator.class_dropout", f"must be in [0, 1), got {g.class_dropout}")
@@ -386,7 +502,16 @@ def validate(cfg: Config) -> Config:
         _check(getattr(cfg.run, k) >= 1, f"run.{k}", f"must be >= 1, got {getattr(cfg.run, k)}")
     return cfg
 
-# %% ../nbs/api/00_config.ipynb 14
+def _check_recipe(cfg: Config):
+    "Relations among the recipe fields that follow RAE (issue 10); their ranges are in `NUMERIC_RULES`."
+    l, dt = cfg.loss, cfg.dit
+    ops = [p.strip() for p in l.diffaug.split(",") if p.strip()]
+    _check(all(o in ("color", "translation", "cutout") for o in ops), "loss.diffaug",
+           f"comma-separated ops from color, translation, cutout; got {l.diffaug!r}")
+    _check(dt.decay_end_epoch is None or dt.decay_end_epoch >= dt.decay_start_epoch, "dit.decay_end_epoch",
+           f"must be null or >= dit.decay_start_epoch ({dt.decay_start_epoch}), got {dt.decay_end_epoch}")
+
+# %% ../nbs/api/00_config.ipynb 16
 class _Rule(typing.NamedTuple):
     ok: typing.Callable      # value -> bool (the value is finite when this is called)
     text: str                # what the value must be, for the message
@@ -409,6 +534,8 @@ _STAGE = {"epochs": _GE0, "steps": _GE1, "lr": _GT0, "betas": _BETAS, "weight_de
 NUMERIC_RULES = {
     "seed": _GE0, "data.image_size": _PX16, "data.num_workers": _GE0,
     "loss.disc_input_size": _PX16, "loss.disc_hooks": _HOOKS,
+    "loss.adaptive_eps": _GT0, "loss.adaptive_max": _GT0, "loss.hinge_scale": _GT0, "loss.disc_norm_group": _GE1,
+    "loss.disc_norm_eps": _GT0, "sae.warmup_epochs": _GE0, "dit.decay_end_epoch": _GE0,
     **{f"sae.stages.*.{k}": r for k, r in _STAGE.items()},
     "sae.batch_size": _GE1, "sae.grad_accum": _GE1, "sae.grad_clip": _GE0, "sae.warmup_steps": _GE0,
     "sae.min_lr_ratio": _FRAC, "sae.run_stages": _GE1,
@@ -444,7 +571,7 @@ def check_numbers(cfg) -> None:
                 raise ConfigError(f"{where}: must be a finite number, got {v!r}")
             if not rule.ok(v): raise ConfigError(f"{where}: {rule.text}, got {v!r}")
 
-# %% ../nbs/api/00_config.ipynb 16
+# %% ../nbs/api/00_config.ipynb 18
 def apply_overrides(cfg: Config, overrides) -> Config:
     "A copy of `cfg` with `overrides` (`'a.b=v'` strings or a `{'a.b': v}` dict) applied and validated."
     d = cfg.to_dict()
@@ -476,7 +603,7 @@ def _split_override(s: str):
         why = " ".join(str(getattr(e, "problem", None) or e).split())
         raise ConfigError(f"{k.strip()}: the value {v!r} is not valid YAML ({why}); quote it or fix the brackets") from None
 
-# %% ../nbs/api/00_config.ipynb 18
+# %% ../nbs/api/00_config.ipynb 20
 def _paper_v1() -> Config:
     c = Config(name="paper-v1", assets="require")
     c.sae = SAETrainConfig(version="v1", batch_size=256, stages=[   # batch 256, lrs from the v1 README [V1]
@@ -507,7 +634,44 @@ def _paper_v2() -> Config:
     c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 20_scale]
     return c
 
-# %% ../nbs/api/00_config.ipynb 20
+# %% ../nbs/api/00_config.ipynb 22
+def _stage_sources(i: int, d: dict) -> dict: return {f"sae.stages.{i}.{k}": v for k, v in d.items()}
+_NOGAN = {k: "n/a: no GAN in this stage" for k in ("disc_lr", "disc_betas", "disc_warmup_epochs")}
+_NONOISE = {k: "n/a: no latent noise in this stage" for k in ("tau_start", "tau_end", "tau_ramp_epochs")}
+_T9, _T10, _V1R = "V2 Table 9", "V2 Table 10", "V1 README"
+PRESET_SOURCES = {
+  "paper-v2": {
+    "sae.batch_size": f"{_T9} and {_T10}: global batch 512", "sampler.name": "V2 Alg. 2: exp-map sampler",
+    **_stage_sources(0, dict(train=f"{_T9}: stem + decoder train", epochs=_T9, lr=_T9, betas=_T9, ema_decay=_T9,
+        lambda_cos=_T9, lambda_l1=_T9, lambda_lpips=_T9, lambda_adv=f"{_T9}: no GAN in stage 1",
+        gan="V2 §3.2: the GAN joins in stage 2", noise="V2 §3.2: latent smoothing in stage 2 only", **_NOGAN, **_NONOISE)),
+    **_stage_sources(1, dict(train="V2 §3.2: the whole encoder is frozen", epochs=_T10, lr=_T10, betas=_T10,
+        ema_decay=_T10, lambda_cos=f"{_T10}: 0 (encoder frozen)", lambda_l1=_T10, lambda_lpips=_T10, lambda_adv=_T10,
+        gan=_T10, disc_lr=f"{_T10}: one LR for G and D", disc_betas=f"{_T10}: one optimiser setting for G and D",
+        disc_warmup_epochs=_T10, noise=_T10, tau_start=_T10, tau_end=_T10, tau_ramp_epochs=_T10)),
+  },
+  "paper-v1": {
+    "sae.batch_size": f"{_V1R}: batch_size 256", "flow.lambda_rad": "inferred: v1 states no radial penalty",
+    **_stage_sources(0, dict(train=f"{_V1R} / SPEC §3.1: stem + decoder", epochs=f"inferred: v1 gives no epochs; {_T9}'s 20",
+        lr=f"{_V1R}: lr 1e-5", betas=f"{_T9} (v1 silent)", ema_decay=f"{_T9} (v1 silent)", lambda_cos=f"{_V1R}: 0.5",
+        lambda_l1=f"{_T9} (v1 silent)", lambda_lpips=f"{_V1R}: 1.0", lambda_adv="SPEC §3.1: no GAN in stage 1",
+        gan="SPEC §3.1: the GAN joins in stage 2", noise="SPEC §3.1: noise in stage 4 only", **_NOGAN, **_NONOISE)),
+    **{k: v for i in (1, 2, 3) for k, v in _stage_sources(i, dict(
+        epochs=f"inferred: v1 gives no epochs; {_T10}'s 40 decoder epochs split 10/10/20",
+        betas=f"{_T10} (v1 silent)", ema_decay=f"inferred: {_T9}'s 0.9999 (v1 silent)", lambda_l1=f"{_T10} (v1 silent)",
+        lambda_lpips=f"{_V1R}: 1.0", lambda_adv=f"{_V1R}: 0.5", gan="SPEC §3.1: stages 2-4 keep the GAN",
+        disc_lr="inferred: D at the G LR, as V2 Table 10", disc_betas=f"{_T10} (v1 silent)",
+        disc_warmup_epochs=("inferred: V2 Table 10's 2 warm-up epochs when D is new" if i == 1 else "n/a: D is already trained"),
+        noise=("SPEC §3.1: noise in stage 4 only" if i < 3 else f"{_V1R}: --noise_aug True"),
+        **(_NONOISE if i < 3 else dict(tau_start=_T10, tau_end=_T10, tau_ramp_epochs="inferred: V2's ramp over half the stage")))).items()},
+    **_stage_sources(1, dict(train="inferred (SPEC §3.1): the stem still trains; stage 3 freezes it", lr=f"{_V1R}: lr 1e-4",
+        lambda_cos=f"{_V1R}: 0.5")),
+    **_stage_sources(2, dict(train=f"{_V1R}: --freeze_encoder", lr=f"{_V1R}: lr 1e-4", lambda_cos="n/a: encoder frozen")),
+    **_stage_sources(3, dict(train=f"{_V1R}: --freeze_encoder", lr=f"{_V1R}: lr 5.4e-5", lambda_cos="n/a: encoder frozen")),
+  },
+}
+
+# %% ../nbs/api/00_config.ipynb 24
 def _small(name: str) -> Config:
     c = _paper_v1()
     smoke = name == "smoke"
@@ -523,6 +687,13 @@ def _small(name: str) -> Config:
                         disc_trunk="vit_small_patch16_dinov3_qkvb", disc_input_size=32 if smoke else 64,
                         disc_trunk_kwargs=dict(depth=2, embed_dim=64, num_heads=2) if smoke else dict(depth=4),
                         disc_hooks=(0, 1) if smoke else (1, 3))
+    if not smoke:     # tiny keeps the recipe its committed report figures were made with (pre-RAE choices, see the card)
+        c.data.sae_crop, c.data.sae_hflip = "center", True
+        c.loss.adaptive_weight, c.loss.adaptive_eps, c.loss.l1_range, c.loss.hinge_scale = False, 1e-4, "pm1", 1.0
+        c.loss.diffaug, c.loss.disc_norm_group, c.loss.disc_norm_eps = "color,translation,cutout", 8, 1e-5
+        c.loss.disc_final_head, c.loss.disc_eval_in_g_step, c.loss.disc_fake = False, False, "detached"
+        c.loss.disc_antialias = True
+        c.sae.grad_clip, c.sae.lr_schedule = 1.0, "constant"
     steps = (2, 2, 2, 2) if smoke else (300, 60, 60, 80)      # tiny: about 4 minutes on 2 CPU cores
     for s, n in zip(c.sae.stages, steps):
         s.steps = n
@@ -530,10 +701,12 @@ def _small(name: str) -> Config:
         if s.gan: s.disc_warmup_epochs, s.disc_warmup_steps = 0.0, (1 if smoke else 20)
         if s.noise: s.tau_ramp_steps = n // 2
     c.sae.batch_size, c.sae.precision, c.sae.warmup_steps = (4 if smoke else 8), "fp32", (0 if smoke else 20)
+    c.generator = GeneratorConfig(model="tiny" if smoke else "LightningDiT-T/1", num_classes=None, class_dropout=0.1,
+                                  linear_init="auto" if smoke else "xavier")
     for s in c.sae.stages: s.lr = max(s.lr, 2e-4 if not smoke else 1e-3)   # small runs need a larger lr [I]
-    c.generator = GeneratorConfig(model="tiny" if smoke else "LightningDiT-T/1", num_classes=None, class_dropout=0.1)
     c.dit = DiTTrainConfig(steps=3 if smoke else 600, batch_size=4 if smoke else 64, lr=1e-3 if smoke else 5e-4,
-                           lr_schedule="constant", warmup_steps=0, sample_every=10**9, ema_decay=0.99)
+                           lr_schedule="constant", warmup_steps=0, sample_every=10**9, ema_decay=0.99,
+                           decay_end_epoch=None)
     c.sampler = SamplerConfig(name="euler_proj", steps=4 if smoke else 25, decode_scale=None)
     c.eval = EvalConfig(rfid_split="val", rfid_images=8 if smoke else 256, gen_samples=8 if smoke else 256, fid_reference=None,
                         batch_size=4 if smoke else 32, probe_epochs=2 if smoke else 30)
@@ -556,7 +729,59 @@ def load_config(spec, overrides=None) -> Config:
     cfg = get_preset(spec) if str(spec) in PRESETS else Config.from_yaml(spec)
     return apply_overrides(cfg, overrides) if overrides else cfg
 
-# %% ../nbs/api/00_config.ipynb 22
+# %% ../nbs/api/00_config.ipynb 26
+def _walk(obj, prefix: str = ""):
+    "(dotted path, owner class, field name, value) of every leaf field of a config; stage lists expanded."
+    for f in fields(obj):
+        v, path = getattr(obj, f.name), f"{prefix}{f.name}"
+        if is_dataclass(v): yield from _walk(v, path + ".")
+        elif isinstance(v, list) and v and all(is_dataclass(s) for s in v):
+            for i, s in enumerate(v): yield from _walk(s, f"{path}.{i}.")
+        else: yield path, type(obj).__name__, f.name, v
+
+SOURCE_KINDS = {"V1": "paper", "V2": "paper", "SPEC": "paper", "RAE": "RAE", "release": "release code",
+                "inferred": "inferred", "user": "user input", "DESIGN": "project", "n/a": "n/a", "not read": "n/a"}
+
+def source_kind(source: str) -> str:
+    "The kind of a source string (paper, RAE, release code, inferred, user input, project, n/a); '' if unknown."
+    return next((k for p, k in SOURCE_KINDS.items() if source.startswith(p)), "")
+
+def recipe_card(cfg: Config) -> list:
+    "One row per hyper-parameter field of `cfg`: dict(field, value, source, kind); sources from `FIELD_SOURCES` / `PRESET_SOURCES`."
+    ps = PRESET_SOURCES.get(cfg.name, {})
+    rows = []
+    for path, owner, name, v in _walk(cfg):
+        src = ps.get(path) or FIELD_SOURCES.get(f"{owner}.{name}", "")
+        rows.append(dict(field=path, value=v, source=src, kind=source_kind(src)))
+    return rows
+
+def _fmt(v) -> str:
+    if isinstance(v, float): return f"{v:g}"
+    if isinstance(v, (tuple, list)): return "(" + ", ".join(_fmt(x) for x in v) + ")"
+    return "null" if v is None else str(v)
+
+def recipe_card_frame(names=("paper-v1", "paper-v2")):
+    "The recipe card of presets `names` as one pandas table: a row per field, value and source per preset."
+    import pandas as pd
+    cards = {n: {r["field"]: r for r in recipe_card(get_preset(n))} for n in names}
+    order = list(dict.fromkeys(f for n in names for f in cards[n]))
+    rows = []
+    for f in order:
+        row = {"field": f}
+        for n in names: row[n] = _fmt(cards[n][f]["value"]) if f in cards[n] else ""
+        for n in names: row[f"source ({n})"] = cards[n][f]["source"] if f in cards[n] else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+def recipe_card_markdown(names=("paper-v1", "paper-v2")) -> str:
+    "The recipe card as a markdown table (`|` in values escaped)."
+    df = recipe_card_frame(names)
+    esc = lambda s: str(s).replace("|", "\\|")
+    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(esc(v) for v in r) + " |" for r in df.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+# %% ../nbs/api/00_config.ipynb 30
 def stage_steps(stage: StageConfig, steps_per_epoch: int) -> int:
     "Number of optimiser steps of `stage`."
     return stage.steps if stage.steps is not None else max(1, epochs_to_steps(stage.epochs, steps_per_epoch))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/01_data.ipynb 3
 from __future__ import annotations
-import hashlib, json, os, warnings, zlib
+import hashlib, json, os, random, warnings, zlib
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -15,9 +15,9 @@ from torch.utils.data import Dataset, DataLoader, DistributedSampler
 
 # %% auto 0
 __all__ = ['IMG_EXTS', 'SAMPLE_PHOTOS', 'SAMPLE_SIZE', 'SAMPLE_CROPS', 'SAMPLE_SCALES', 'to_rgb', 'load_image', 'center_crop_arr',
-           'to_tensor', 'to_uint8', 'coin', 'has_image_files', 'ImageFolderDataset', 'default_data_dir',
-           'build_sample_set', 'shutil_rm', 'sample_set_digest', 'dataset_root', 'dataset_from_config', 'build_loader',
-           'write_latent_cache', 'LatentCacheDataset']
+           'to_tensor', 'to_uint8', 'coin', 'resize_random_crop_arr', 'crop_key', 'has_image_files',
+           'ImageFolderDataset', 'default_data_dir', 'build_sample_set', 'shutil_rm', 'sample_set_digest',
+           'dataset_root', 'dataset_from_config', 'build_loader', 'write_latent_cache', 'LatentCacheDataset']
 
 # %% ../nbs/api/01_data.ipynb 6
 IMG_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
@@ -69,6 +69,21 @@ def coin(seed: int, epoch: int, index: int, salt: int = 0) -> bool:
     return zlib.crc32(f"{seed}:{epoch}:{index}:{salt}".encode()) & 1 == 1
 
 # %% ../nbs/api/01_data.ipynb 13
+def resize_random_crop_arr(im: Image.Image, image_size: int, key: int) -> np.ndarray:
+    "RAE's stage-1 crop: short side to 1.5 × `image_size` (384 for 256; bicubic), then an `image_size`² crop placed by `key`."
+    first = 384 if image_size == 256 else int(image_size * 1.5)
+    W, H = im.size
+    nw, nh = (first, int(first * H / W)) if W <= H else (int(first * W / H), first)    # torchvision Resize(int)
+    a = np.asarray(im.resize((nw, nh), resample=Image.BICUBIC))
+    r = random.Random(key)
+    y, x = r.randint(0, nh - image_size), r.randint(0, nw - image_size)
+    return a[y:y + image_size, x:x + image_size]
+
+def crop_key(seed: int, epoch: int, index: int) -> int:
+    "A deterministic crop-position seed for (seed, epoch, index), like `coin`."
+    return zlib.crc32(f"{seed}:{epoch}:{index}:crop".encode())
+
+# %% ../nbs/api/01_data.ipynb 16
 def has_image_files(folder) -> bool:
     "Does `folder` (recursively) hold a non-hidden file with an image extension?"
     return any(p.suffix.lower() in IMG_EXTS and not p.name.startswith(".") and p.is_file() for p in Path(folder).rglob("*"))
@@ -76,8 +91,10 @@ def has_image_files(folder) -> bool:
 class ImageFolderDataset(Dataset):
     "Images of `root/<class>/*` as `(image in [-1, 1] of shape (3, S, S), label)`, ADM centre-cropped to S = `image_size`."
     def __init__(self, root, image_size: int, hflip: bool = False, seed: int = 0, scan: Optional[bool] = None,
-                 scan_limit: int = 50_000, classes: Optional[list] = None):
+                 scan_limit: int = 50_000, classes: Optional[list] = None, crop: str = "center"):
         self.root, self.image_size, self.hflip, self.seed, self.epoch = Path(root), image_size, hflip, seed, 0
+        if crop not in ("center", "resize_random"): raise ValueError(f"crop {crop!r}: choose 'center' or 'resize_random'")
+        self.crop = crop
         if not self.root.is_dir(): raise FileNotFoundError(f"image folder not found: {self.root}")
         self.empty_classes = []                     # class folders without any image file: not classes
         if classes is None:
@@ -121,14 +138,16 @@ class ImageFolderDataset(Dataset):
     def __len__(self): return len(self.samples)
     def set_epoch(self, epoch: int): self.epoch = epoch
 
-    def load(self, i: int) -> torch.Tensor:
-        "Image `i`, centre-cropped, in [-1, 1], without flip."
-        return to_tensor(center_crop_arr(load_image(self.samples[i][0]), self.image_size))
+    def load(self, i: int, key: Optional[int] = None) -> torch.Tensor:
+        "Image `i` in [-1, 1], without flip: centre-cropped, or RAE's resize + crop placed by `key` (`crop='resize_random'`)."
+        im = load_image(self.samples[i][0])
+        if self.crop == "resize_random" and key is not None: return to_tensor(resize_random_crop_arr(im, self.image_size, key))
+        return to_tensor(center_crop_arr(im, self.image_size))
 
     def __getitem__(self, i: int):
         for k in range(len(self.samples)):
             j = (i + k) % len(self.samples)
-            try: x = self.load(j)
+            try: x = self.load(j, crop_key(self.seed, self.epoch, i))
             except Exception as e:
                 p = self.samples[j][0]
                 if all(p != s for s, _ in self.skipped):
@@ -143,7 +162,7 @@ class ImageFolderDataset(Dataset):
         return (f"ImageFolderDataset({self.root}, {len(self)} images, {len(self.classes)} classes, "
                 f"{len(self.skipped)} skipped, size {self.image_size})")
 
-# %% ../nbs/api/01_data.ipynb 19
+# %% ../nbs/api/01_data.ipynb 22
 SAMPLE_PHOTOS = ("astronaut", "chelsea", "coffee", "hubble_deep_field", "immunohistochemistry", "retina", "rocket",
                  "stereo_motorcycle", "camera", "coins", "moon", "brick", "grass", "gravel", "page", "clock")
 SAMPLE_SIZE, SAMPLE_CROPS, SAMPLE_SCALES = 128, 30, (1.0, 0.85, 0.7, 0.55, 0.45)
@@ -202,18 +221,19 @@ def sample_set_digest(root) -> str:
     "One sha256 over the sample set's manifest of file hashes."
     return hashlib.sha256(json.dumps(json.loads((Path(root) / "manifest.json").read_text())["files"], sort_keys=True).encode()).hexdigest()
 
-# %% ../nbs/api/01_data.ipynb 23
+# %% ../nbs/api/01_data.ipynb 26
 def dataset_root(data_cfg) -> Path:
     "The dataset's root folder: `data_cfg.root`, or the embedded sample set (built on first use)."
     return Path(data_cfg.root).expanduser() if data_cfg.root else build_sample_set()
 
-def dataset_from_config(data_cfg, split: str = "train", seed: int = 0, hflip: Optional[bool] = None) -> ImageFolderDataset:
+def dataset_from_config(data_cfg, split: str = "train", seed: int = 0, hflip: Optional[bool] = None,
+                        crop: str = "center") -> ImageFolderDataset:
     "The `split` (`train`, or the name of the eval split) of the configured image folder."
     name = data_cfg.train_split if split == "train" else (data_cfg.eval_split if split in ("val", "eval") else split)
     d = dataset_root(data_cfg) / name
     if not d.is_dir(): raise FileNotFoundError(f"data.root: split folder {d} not found (expected {d}/<class>/<image>)")
     flip = (data_cfg.hflip and split == "train") if hflip is None else hflip
-    return ImageFolderDataset(d, data_cfg.image_size, hflip=flip, seed=seed)
+    return ImageFolderDataset(d, data_cfg.image_size, hflip=flip, seed=seed, crop=crop)
 
 def _dist_info():
     if torch.distributed.is_available() and torch.distributed.is_initialized():
@@ -240,7 +260,7 @@ def build_loader(dataset, batch_size: int, shuffle: bool = True, seed: int = 0, 
                       worker_init_fn=_WorkerSeed(seed * 7919 + rank * 104729 + epoch * 31), generator=g,
                       persistent_workers=False, **kw)
 
-# %% ../nbs/api/01_data.ipynb 27
+# %% ../nbs/api/01_data.ipynb 30
 def _atomic_write_bytes(path: Path, data: bytes):
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
     with open(tmp, "wb") as f:

@@ -138,7 +138,9 @@ class LiteMLA(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         qkv = self.qkv(x)
         if len(self.aggreg): qkv = torch.cat([qkv] + [op(qkv) for op in self.aggreg], dim=1)
-        if torch.is_autocast_enabled(qkv.device.type):        # attention in float32, as the release does
+        # attention in float32 under autocast: the release (ops.py relu_linear_att) turns autocast off too but upcasts
+        # only fp16 qkv, so under bf16 its matmuls stay bf16 (fp32 only for the division); fp32 here is the safer choice
+        if torch.is_autocast_enabled(qkv.device.type):
             with torch.autocast(device_type=qkv.device.type, enabled=False): out = self._attention(qkv)
         else: out = self._attention(qkv)
         return self.proj(out.to(qkv.dtype))

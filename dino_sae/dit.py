@@ -157,12 +157,15 @@ class _DiTBase(nn.Module):
             return torch.utils.checkpoint.checkpoint(block, x, c, rope, use_reentrant=False)
         return block(x, c, rope)
 
-    def initialize_weights(self):
-        "DiT initialisation with adaLN-Zero (the untrained model outputs zeros)."
+    def initialize_weights(self, linear_init: str = "xavier"):
+        "DiT initialisation with adaLN-Zero (the untrained model outputs zeros); other Linears Xavier or PyTorch's default."
+        if linear_init not in ("xavier", "torch"): raise ValueError(f"linear_init {linear_init!r}: choose 'xavier' or 'torch'")
         for m in self.modules():
-            if isinstance(m, nn.Linear):
+            if isinstance(m, nn.Linear) and linear_init == "xavier":
                 nn.init.xavier_uniform_(m.weight)
                 nn.init.zeros_(m.bias)
+        for emb in (getattr(self, "x_embed", None), getattr(self, "s_embed", None)):   # patch embeddings: Xavier always
+            if emb is not None: nn.init.xavier_uniform_(emb.weight); nn.init.zeros_(emb.bias)
         nn.init.normal_(self.y_embed.weight, std=0.02)
         nn.init.normal_(self.t_embed.mlp[0].weight, std=0.02)
         nn.init.normal_(self.t_embed.mlp[2].weight, std=0.02)
@@ -180,14 +183,15 @@ class _DiTBase(nn.Module):
 class LightningDiT(_DiTBase):
     "LightningDiT: patch embedding + sin-cos table, `depth` adaLN-Zero blocks with RoPE/RMSNorm/SwiGLU, final layer."
     def __init__(self, in_channels: int, input_size, num_classes: int, hidden: int = 1152, depth: int = 28,
-                 heads: int = 16, patch: int = 1, mlp_ratio: float = 4.0, qk_norm: bool = False, freq_dim: int = 256):
+                 heads: int = 16, patch: int = 1, mlp_ratio: float = 4.0, qk_norm: bool = False, freq_dim: int = 256,
+                 linear_init: str = "xavier"):
         super().__init__()
         self._setup(in_channels, input_size, num_classes, patch)
         pin = in_channels * patch * patch
         self.x_embed = nn.Linear(pin, hidden)
         self._trunk(hidden, depth, heads, mlp_ratio, qk_norm, freq_dim)
         self.final = FinalLayer(hidden, pin)
-        self.initialize_weights()
+        self.initialize_weights(linear_init)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         "Velocity `(B, C, h, w)` at noisy latents `x`, times `t` (B,) and labels `y` (B,) (label num_classes = null)."
@@ -201,7 +205,7 @@ class DiTDH(_DiTBase):
     "DiT^DH: a LightningDiT trunk whose output tokens condition (per token) a wide, shallow head of DiT blocks."
     def __init__(self, in_channels: int, input_size, num_classes: int, hidden: int = 1152, depth: int = 28,
                  heads: int = 16, head_hidden: int = 2048, head_depth: int = 2, head_heads: int = 16, patch: int = 1,
-                 mlp_ratio: float = 4.0, qk_norm: bool = False, freq_dim: int = 256):
+                 mlp_ratio: float = 4.0, qk_norm: bool = False, freq_dim: int = 256, linear_init: str = "torch"):
         super().__init__()
         self._setup(in_channels, input_size, num_classes, patch)
         pin = in_channels * patch * patch
@@ -212,7 +216,7 @@ class DiTDH(_DiTBase):
         self.head_rope = Rope2D(head_hidden // head_heads, self.grid)
         self.head_blocks = nn.ModuleList([DiTBlock(head_hidden, head_heads, mlp_ratio, qk_norm) for _ in range(head_depth)])
         self.final = FinalLayer(head_hidden, pin)
-        self.initialize_weights()
+        self.initialize_weights(linear_init)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         "Velocity `(B, C, h, w)` at noisy latents `x`, times `t` (B,) and labels `y` (B,) (label num_classes = null)."
@@ -240,6 +244,7 @@ class DiTSpec:
     head_heads: int = 0
     freq_dim: int = 256
     qk_norm: bool = False
+    linear_init: str = "auto"        # auto: RAE's choice per family, Xavier for LightningDiT, PyTorch's default for DiT^DH
 
 DIT_SIZES = {"T": (192, 6, 3), "S": (384, 12, 6), "B": (768, 12, 12), "L": (1024, 24, 16), "XL": (1152, 28, 16)}
 DH_HEAD = (2048, 2, 16)
@@ -267,7 +272,9 @@ def generator_spec(name: str, **overrides) -> DiTSpec:
 def build_generator(name: str, in_channels: int, input_size, num_classes: int, device=None, **overrides) -> nn.Module:
     "A LightningDiT or DiT^DH by name for latents `(in_channels, *input_size)` and `num_classes` classes (+ the null class)."
     s = generator_spec(name, **overrides)
-    kw = dict(hidden=s.hidden, depth=s.depth, heads=s.heads, patch=s.patch, mlp_ratio=s.mlp_ratio, qk_norm=s.qk_norm, freq_dim=s.freq_dim)
+    init = s.linear_init if s.linear_init != "auto" else ("torch" if s.head_depth > 0 else "xavier")
+    kw = dict(hidden=s.hidden, depth=s.depth, heads=s.heads, patch=s.patch, mlp_ratio=s.mlp_ratio, qk_norm=s.qk_norm,
+              freq_dim=s.freq_dim, linear_init=init)
     with torch.device(device) if device is not None else _nullctx():
         if s.head_depth > 0:
             m = DiTDH(in_channels, input_size, num_classes, head_hidden=s.head_hidden, head_depth=s.head_depth,
@@ -282,13 +289,14 @@ def build_generator_from_config(cfg, in_channels: int, input_size, num_classes: 
     g = cfg.generator
     n = g.num_classes if num_classes is None else num_classes
     if n is None: raise ValueError("generator.num_classes is null in the config: pass num_classes (the training set's)")
-    return build_generator(g.model, in_channels, input_size, n, device=device, qk_norm=g.qk_norm, **overrides)
+    return build_generator(g.model, in_channels, input_size, n, device=device, qk_norm=g.qk_norm, linear_init=g.linear_init,
+                           **overrides)
 
 class _nullctx:
     def __enter__(self): return None
     def __exit__(self, *a): return False
 
-# %% ../nbs/api/09_dit.ipynb 16
+# %% ../nbs/api/09_dit.ipynb 18
 def _meta_model(name_or_model, in_channels, input_size, num_classes, **overrides):
     if isinstance(name_or_model, nn.Module): return name_or_model
     return build_generator(name_or_model, in_channels, input_size, num_classes, device="meta", **overrides)

@@ -35,9 +35,11 @@ def align_loss(kind: str, z_s: torch.Tensor, z_t: torch.Tensor) -> torch.Tensor:
     raise ValueError(f"align {kind!r}: choose 'cosine' or 'mse'")
 
 # %% ../nbs/api/07_losses.ipynb 10
-def l1_loss(x: torch.Tensor, x_hat: torch.Tensor) -> torch.Tensor:
-    "Mean absolute error."
-    return (x_hat.float() - x.float()).abs().mean()
+def l1_loss(x: torch.Tensor, x_hat: torch.Tensor, value_range: str = "pm1") -> torch.Tensor:
+    "Mean absolute error of images given in [-1, 1], measured on [-1, 1] (`pm1`) or on [0, 1] (`01`, RAE: half)."
+    if value_range not in ("pm1", "01"): raise ValueError(f"l1_range {value_range!r}: choose '01' or 'pm1'")
+    d = (x_hat.float() - x.float()).abs().mean()
+    return d * 0.5 if value_range == "01" else d
 
 class LPIPSLoss(nn.Module):
     "LPIPS (`lpips` package) between images in [-1, 1], averaged over the batch; the network is frozen."
@@ -112,7 +114,7 @@ def diff_augment(x: torch.Tensor, policy: str = "color,translation,cutout",
 # %% ../nbs/api/07_losses.ipynb 17
 class BatchNormLocal(nn.Module):
     "Batch norm over groups of at most `virtual_bs` samples and the sequence, no running stats (StyleGAN-T)."
-    def __init__(self, num_features: int, virtual_bs: int = 8, eps: float = 1e-5):
+    def __init__(self, num_features: int, virtual_bs: int = 8, eps: float = 1e-5):   # RAE: virtual_bs 1, eps 1e-6
         super().__init__()
         self.virtual_bs, self.eps = virtual_bs, eps
         self.weight = nn.Parameter(torch.ones(num_features))
@@ -137,9 +139,10 @@ class _Residual(nn.Module):
 
 class DiscHead(nn.Module):
     "A per-token logit head on (B, C, N) features: SN 1-D convs, local batch norm, LeakyReLU."
-    def __init__(self, channels: int, kernel_size: int = 9):
+    def __init__(self, channels: int, kernel_size: int = 9, norm_group: int = 8, norm_eps: float = 1e-5):
         super().__init__()
-        block = lambda k: nn.Sequential(_sn_conv(channels, channels, k), BatchNormLocal(channels), nn.LeakyReLU(0.2))
+        block = lambda k: nn.Sequential(_sn_conv(channels, channels, k), BatchNormLocal(channels, norm_group, norm_eps),
+                                        nn.LeakyReLU(0.2))
         self.main = nn.Sequential(block(1), _Residual(block(kernel_size)))
         self.cls = _sn_conv(channels, 1, 1)
     def forward(self, x): return self.cls(self.main(x)).squeeze(1)
@@ -147,13 +150,16 @@ class DiscHead(nn.Module):
 class DINODiscriminator(nn.Module):
     "Frozen DINO trunk + trainable spectral-norm heads on hooked blocks; DiffAugment on its input."
     def __init__(self, trunk: nn.Module, hooks: Sequence[int] = (2, 5, 8, 11), input_size: int = 224,
-                 diffaug: str = "color,translation,cutout", record: Optional[dict] = None):
+                 diffaug: str = "color,translation,cutout", record: Optional[dict] = None, final_head: bool = False,
+                 norm_group: int = 8, norm_eps: float = 1e-5, antialias: bool = True):
         super().__init__()
+        self.antialias = antialias
         trunk.requires_grad_(False).eval()
         self.trunk, self.hooks, self.input_size, self.diffaug = trunk, tuple(hooks), input_size, diffaug
         self.record = record or {}
         if max(self.hooks) >= len(trunk.blocks): raise ValueError(f"disc_hooks {self.hooks}: the trunk has {len(trunk.blocks)} blocks")
-        self.heads = nn.ModuleList([DiscHead(trunk.embed_dim) for _ in self.hooks])
+        self.read = ((len(trunk.blocks) - 1,) if final_head else ()) + self.hooks   # blocks the heads read, RAE's order
+        self.heads = nn.ModuleList([DiscHead(trunk.embed_dim, norm_group=norm_group, norm_eps=norm_eps) for _ in self.read])
         cfg = getattr(trunk, "pretrained_cfg", None) or {}
         self.register_buffer("mean", torch.tensor(cfg.get("mean", IMAGENET_MEAN)).view(1, -1, 1, 1), persistent=False)
         self.register_buffer("std", torch.tensor(cfg.get("std", IMAGENET_STD)).view(1, -1, 1, 1), persistent=False)
@@ -164,17 +170,18 @@ class DINODiscriminator(nn.Module):
     def from_config(cls, loss_cfg, policy: str = "auto") -> "DINODiscriminator":
         "From a `dino_sae.config.LossConfig` (disc_trunk, disc_weights, disc_trunk_kwargs, disc_hooks, ...)."
         trunk, rec = create_trunk(loss_cfg.disc_trunk, policy, loss_cfg.disc_weights, **dict(loss_cfg.disc_trunk_kwargs))
-        return cls(trunk, loss_cfg.disc_hooks, loss_cfg.disc_input_size, loss_cfg.diffaug, rec)
+        return cls(trunk, loss_cfg.disc_hooks, loss_cfg.disc_input_size, loss_cfg.diffaug, rec, loss_cfg.disc_final_head,
+                   loss_cfg.disc_norm_group, loss_cfg.disc_norm_eps, loss_cfg.disc_antialias)
 
     def train(self, mode: bool = True):
         super().train(mode); self.trunk.eval(); return self
 
     def features(self, x: torch.Tensor) -> list:
-        "Patch tokens (B, C, N) of the hooked blocks for images in [-1, 1] (no augmentation)."
+        "Patch tokens (B, C, N) of the blocks the heads read (`self.read`) for images in [-1, 1] (no augmentation)."
         if x.shape[-1] != self.input_size or x.shape[-2] != self.input_size:
-            x = F.interpolate(x, size=(self.input_size, self.input_size), mode="bilinear", align_corners=False, antialias=True)
+            x = F.interpolate(x, size=(self.input_size, self.input_size), mode="bilinear", align_corners=False, antialias=self.antialias)
         x = ((x + 1) * 0.5 - self.mean.to(x.dtype)) / self.std.to(x.dtype)
-        feats = trunk_forward(self.trunk, self.trunk.patch_embed(x), hooks=self.hooks)
+        feats = trunk_forward(self.trunk, self.trunk.patch_embed(x), hooks=self.read)
         return [f[:, self.trunk.num_prefix_tokens:].transpose(1, 2) for f in feats]
 
     def forward(self, x: torch.Tensor, augment: bool = True, trunk_grad: bool = True,
@@ -186,16 +193,16 @@ class DINODiscriminator(nn.Module):
         return torch.cat([h(f.float()) for h, f in zip(self.heads, feats)], dim=1)
 
 # %% ../nbs/api/07_losses.ipynb 21
-def hinge_d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
-    "Hinge loss of the discriminator: E[relu(1 - D(x))] + E[relu(1 + D(x_hat))]."
-    return F.relu(1 - logits_real.float()).mean() + F.relu(1 + logits_fake.float()).mean()
+def hinge_d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor, scale: float = 1.0) -> torch.Tensor:
+    "Hinge loss of the discriminator: scale * (E[relu(1 - D(x))] + E[relu(1 + D(x_hat))]); RAE: scale 0.5."
+    return scale * (F.relu(1 - logits_real.float()).mean() + F.relu(1 + logits_fake.float()).mean())
 
 def generator_adv_loss(logits_fake: torch.Tensor) -> torch.Tensor:
     "The generator's side of the hinge GAN: -E[D(x_hat)]."
     return -logits_fake.float().mean()
 
 def adaptive_weight(rec_loss: torch.Tensor, adv_loss: torch.Tensor, last_layer: torch.Tensor,
-                    eps: float = 1e-4, max_weight: float = 1e4) -> torch.Tensor:
+                    eps: float = 1e-6, max_weight: float = 1e4) -> torch.Tensor:
     "VQGAN's adaptive GAN weight: ||d rec/d W_L|| / (||d adv/d W_L|| + eps), clamped and detached."
     g_rec = torch.autograd.grad(rec_loss, last_layer, retain_graph=True)[0]
     g_adv = torch.autograd.grad(adv_loss, last_layer, retain_graph=True)[0]
@@ -237,17 +244,20 @@ class SAELoss(nn.Module):
             total = total + stage.lambda_cos * a
         rec = x_hat.new_zeros((), dtype=torch.float32)
         if stage.lambda_l1 > 0:
-            logs["l1"] = l1 = l1_loss(x, x_hat); rec = rec + stage.lambda_l1 * l1
+            logs["l1"] = l1 = l1_loss(x, x_hat, self.cfg.l1_range); rec = rec + stage.lambda_l1 * l1
         if stage.lambda_lpips > 0:
             logs["lpips"] = p = self.lpips(x, x_hat); rec = rec + stage.lambda_lpips * p
         total = total + rec
         w = adv_weight(stage, step, steps_per_epoch)
         if w > 0:
             if self.disc is None: raise ValueError(f"stage {stage.name}: uses the GAN but SAELoss has no discriminator")
-            logs["adv"] = g = generator_adv_loss(self.disc(x_hat, augment=True))
+            was = self.disc.training
+            if self.cfg.disc_eval_in_g_step: self.disc.train(False)      # RAE: discriminator.eval() in the G step
+            try: logs["adv"] = g = generator_adv_loss(self.disc(x_hat, augment=True))
+            finally: self.disc.train(was)
             if self.cfg.adaptive_weight:
                 if last_layer is None: raise ValueError("adaptive_weight needs the decoder's last layer (decoder.last_layer)")
-                logs["adaptive_w"] = aw = adaptive_weight(rec, g, last_layer)
+                logs["adaptive_w"] = aw = adaptive_weight(rec, g, last_layer, self.cfg.adaptive_eps, self.cfg.adaptive_max)
                 w = w * aw
             total = total + w * g
         logs["loss"] = total
@@ -257,7 +267,7 @@ class SAELoss(nn.Module):
         "Hinge loss of D on real `x` and generated `x_hat` (both detached; the trunk runs without gradients)."
         real = self.disc(x.detach(), augment=augment, trunk_grad=False)
         fake = self.disc(x_hat.detach(), augment=augment, trunk_grad=False)
-        loss = hinge_d_loss(real, fake)
+        loss = hinge_d_loss(real, fake, self.cfg.hinge_scale)
         return loss, dict(d_loss=loss.detach(), logits_real=real.detach().float().mean(), logits_fake=fake.detach().float().mean())
 
     def disc_parameters(self): return [p for p in self.disc.parameters() if p.requires_grad] if self.disc is not None else []

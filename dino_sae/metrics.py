@@ -19,10 +19,10 @@ __all__ = ['INCEPTION', 'OFFLINE_FE', 'OFFLINE_RECIPE', 'ADM_REFERENCE', 'ADM_RE
            'feature_statistics', 'psnr', 'summarize', 'ssim', 'MetricUnavailable', 'lpips_model', 'lpips_distance',
            'UInt8Images', 'load_reference_npz', 'fidelity_kwargs', 'default_layer', 'extract_features',
            'OfflineClassifier', 'classifier_accuracy', 'train_offline_classifier', 'offline_classifier_path',
-           'load_offline_classifier', 'offline_classifier', 'fidelity_metrics', 'linear_probe', 'balanced_subset',
-           'quality_extractors', 'probe_cls', 'evaluate_autoencoder', 'ReferenceMissing', 'resolve_fid_reference',
-           'load_samples_npz', 'mean_token_norm', 'generate_samples', 'evaluate_generator', 'write_metrics',
-           'evaluate_run', 'main']
+           'load_offline_classifier', 'offline_classifier', 'fidelity_metrics', 'inception_score', 'linear_probe',
+           'balanced_subset', 'quality_extractors', 'probe_cls', 'evaluate_autoencoder', 'ReferenceMissing',
+           'resolve_fid_reference', 'load_samples_npz', 'mean_token_norm', 'generate_samples', 'evaluate_generator',
+           'write_metrics', 'evaluate_run', 'main']
 
 # %% ../nbs/api/15_metrics.ipynb 6
 def _np64(a) -> np.ndarray:
@@ -420,7 +420,6 @@ def fidelity_metrics(generated, reference=None, *, isc: bool = True, fid: bool =
                      kid_subset_size: int = 1000, isc_splits: int = 10, prc_neighborhood: int = 3, rng_seed: int = 2020,
                      verbose: bool = False) -> dict:
     "FID, IS, KID, precision and recall of `generated` against `reference` (folder, uint8 Dataset or ADM .npz), with the protocol."
-    from torch_fidelity.metric_isc import isc_features_to_metric
     from torch_fidelity.metric_kid import kid_features_to_metric
     from torch_fidelity.metric_prc import prc_features_to_metric
     if (fid or kid or prc) and reference is None: raise ValueError("fidelity_metrics: FID, KID and PRC need a reference")
@@ -456,9 +455,8 @@ def fidelity_metrics(generated, reference=None, *, isc: bool = True, fid: bool =
     if isc:
         n = len(gen[L["isc"]]); splits = max(1, min(isc_splits, n // 50))       # >= 50 samples per split (1 sample: IS = 1)
         if splits != isc_splits: notes.append(f"IS: {splits} split(s) instead of {isc_splits} ({n} samples, at least 50 per split)")
-        r = isc_features_to_metric(gen[L["isc"]], splits, True, rng_seed)
-        out["isc_mean"], out["isc_std"] = r["inception_score_mean"], r["inception_score_std"]
-        proto["isc_splits"] = splits
+        out["isc_mean"], out["isc_std"] = inception_score(gen[L["isc"]], splits)
+        proto["isc_splits"], proto["isc_split_order"] = splits, "contiguous (ADM)"
     if kid:
         if not rf: notes.append("KID: the reference has no images (npz without arr_0); not computed"); out["kid_mean"] = None
         else:
@@ -482,10 +480,17 @@ def fidelity_metrics(generated, reference=None, *, isc: bool = True, fid: bool =
     out.update(n_generated=n_gen, n_reference=n_ref)
     return dict(metrics=out, protocol=proto)
 
-# %% ../nbs/api/15_metrics.ipynb 41
+# %% ../nbs/api/15_metrics.ipynb 38
+def inception_score(logits: torch.Tensor, splits: int = 10) -> tuple:
+    "IS (mean, std over `splits`) of Inception logits, split into contiguous chunks in sample order as ADM's evaluator does."
+    from torch_fidelity.metric_isc import isc_features_to_metric
+    r = isc_features_to_metric(logits, splits, False)           # shuffle=False: contiguous splits (ADM compute_inception_score)
+    return float(r["inception_score_mean"]), float(r["inception_score_std"])
+
+# %% ../nbs/api/15_metrics.ipynb 44
 from .sample import class_balanced_assignment, assignment_protocol, resolve_decode_scale
 
-# %% ../nbs/api/15_metrics.ipynb 43
+# %% ../nbs/api/15_metrics.ipynb 46
 def linear_probe(train_x, train_y, val_x, val_y, num_classes: Optional[int] = None, epochs: int = 10, lr: float = 1e-3,
                  batch_size: int = 256, weight_decay: float = 0.0, seed: int = 0, device=None) -> dict:
     "Top-1/top-5 of a linear classifier trained on frozen features `train_x` (N, D), evaluated on `val_x`."
@@ -521,7 +526,7 @@ def linear_probe(train_x, train_y, val_x, val_y, num_classes: Optional[int] = No
                               optimizer="AdamW", lr=lr, weight_decay=weight_decay, schedule="cosine", batch_size=batch_size,
                               epochs=epochs, seed=seed, top5_k=k))
 
-# %% ../nbs/api/15_metrics.ipynb 47
+# %% ../nbs/api/15_metrics.ipynb 50
 def balanced_subset(targets: Sequence[int], n: Optional[int] = None) -> list:
     "Indices of the first `n` items of a round-robin over classes (each class in file order); all when `n` is None."
     by = {}
@@ -600,7 +605,7 @@ def _offline_class_accuracy(folder_or_images, labels: Sequence[int], run_classes
     elif isinstance(imgs, UInt8Images): imgs = torch.stack([imgs[i] for i in range(len(imgs))])
     return classifier_accuracy(clf, imgs, torch.as_tensor(list(labels))), None
 
-# %% ../nbs/api/15_metrics.ipynb 49
+# %% ../nbs/api/15_metrics.ipynb 52
 @torch.no_grad()
 def _cls_features(model, ds, indices, batch_size: int, device) -> tuple:
     "(student CLS, teacher CLS, labels) of `ds[indices]`: each rank encodes its share; gathered in `indices` order on every rank."
@@ -717,7 +722,7 @@ def evaluate_autoencoder(model, cfg, out_dir, *, tag: str = "final", split: Opti
                 details=dict(psnr=ps, ssim=summarize(col("ssim")), lpips=lps, cos=summarize(col("cos")),
                              fd={k: v["fd"] for k, v in fid.items()}, probe=pr and {k: pr[k] for k in ("teacher", "student")}))
 
-# %% ../nbs/api/15_metrics.ipynb 52
+# %% ../nbs/api/15_metrics.ipynb 55
 ADM_REFERENCE = "VIRTUAL_imagenet256_labeled.npz"
 ADM_REFERENCE_URL = "https://openaipublic.blob.core.windows.net/diffusion/jul-2021/ref_batches/imagenet/256/" + ADM_REFERENCE
 
@@ -778,7 +783,7 @@ def load_samples_npz(path) -> dict:
     rec = json.loads(js.read_text()) if js.is_file() else None
     return dict(images=x, labels=None if lab is None else lab.astype(np.int64), record=rec, file=str(p))
 
-# %% ../nbs/api/15_metrics.ipynb 55
+# %% ../nbs/api/15_metrics.ipynb 58
 @torch.no_grad()
 def mean_token_norm(sae, cfg, n: int = 64, device="cpu") -> float:
     "The mean token norm of the autoencoder's latents on `n` class-balanced eval images (the decode scale when the config leaves it None)."
@@ -927,7 +932,7 @@ def evaluate_generator(generator, sae, cfg, out_dir, *, tag: str = "main", num_s
                 details={f"{s:g}" if s is not None else "none": {k: ({kk: vv for kk, vv in v.items() if kk != "protocol"} if isinstance(v, dict) else v)
                                                                 for k, v in r.items()} for s, r in per_scale.items()})
 
-# %% ../nbs/api/15_metrics.ipynb 57
+# %% ../nbs/api/15_metrics.ipynb 60
 def write_metrics(run_dir, kind: str, tag: str, result: dict, meta: Optional[dict] = None) -> Path:
     "Add evaluation `tag` to `run_dir/metrics.json` (other tags kept; the previous file copied to metrics-history/ first)."
     from dino_sae.checkpoint import atomic_write

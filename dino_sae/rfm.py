@@ -197,7 +197,7 @@ def objective_from_config(cfg, null_class: Optional[int] = None) -> FlowObjectiv
     f = cfg.flow
     return FlowObjective(kind=f.kind, R=f.radius, alpha=f.time_shift, shift_base_dim=f.shift_base_dim,
                          logit_mean=f.logit_mean, logit_std=f.logit_std, lambda_rad=f.lambda_rad,
-                         class_dropout=cfg.generator.class_dropout, null_class=null_class)
+                         class_dropout=cfg.generator.class_dropout, null_class=null_class, reduction=f.loss_reduction)
 
 def sampler_kwargs_from_config(cfg) -> dict:
     "Keyword arguments of `sample` from a config: sampler, steps, guidance, radius and time shift."

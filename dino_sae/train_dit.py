@@ -19,7 +19,8 @@ from .train_sae import (NonFiniteLoss, lr_factor, micro_batch_size, check_finite
 from .train_sae import discard_failed_start, check_free_space, checkpoint_bytes, _on_main, data_report, resume_point
 
 # %% auto 0
-__all__ = ['DIT_EXAMPLES', 'LatentSource', 'latent_statistics', 'DiTTrainer', 'train_dit', 'load_generator', 'main']
+__all__ = ['DIT_EXAMPLES', 'LatentSource', 'latent_statistics', 'DiTTrainer', 'dit_lr_schedule', 'train_dit', 'load_generator',
+           'main']
 
 # %% ../nbs/api/14_train_dit.ipynb 6
 class LatentSource:
@@ -97,7 +98,8 @@ class DiTTrainer:
         classes = getattr(self.train_set, "classes", None)
         self.num_classes = cfg.generator.num_classes or (len(classes) if classes else int(self.train_set.labels.max()) + 1)
         C_, h, w = self.latent_shape
-        self.gen = build_generator(cfg.generator.model, C_, (h, w), self.num_classes, qk_norm=cfg.generator.qk_norm).to(self.device)
+        self.gen = build_generator(cfg.generator.model, C_, (h, w), self.num_classes, qk_norm=cfg.generator.qk_norm,
+                                   linear_init=cfg.generator.linear_init).to(self.device)
         self.n_params = sum(p.numel() for p in self.gen.parameters())
         self.fsdp = bool(cfg.dist.fsdp and env.world_size > 1)
         self.ema = C.EMA(self.gen, cfg.dit.ema_decay, use_buffers=not self.fsdp)   # from the whole model, before sharding
@@ -119,9 +121,7 @@ class DiTTrainer:
         dt = cfg.dit
         self.opt = D.adamw([p for p in self.gen.parameters() if p.requires_grad], self.device, cfg.perf.adamw, lr=dt.lr,
                            betas=tuple(dt.betas), weight_decay=dt.weight_decay)
-        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, functools.partial(
-            lr_factor, total=self.total_steps, warmup=dt.warmup_steps, schedule=dt.lr_schedule, min_ratio=dt.final_lr / dt.lr,
-            decay_start=epochs_to_steps(dt.decay_start_epoch, self.steps_per_epoch)))
+        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, dit_lr_schedule(dt, self.steps_per_epoch, self.total_steps))
         self.scaler = torch.amp.GradScaler(enabled=False)
         self.step, self.last_checkpoint, self.resumed_from = 0, None, None
         self._acc, self._acc_n, self._acc_t = {}, 0, 0.0
@@ -257,6 +257,14 @@ class DiTTrainer:
         return self.run_dir
 
 # %% ../nbs/api/14_train_dit.ipynb 10
+def dit_lr_schedule(dt, steps_per_epoch: int, total_steps: int):
+    "The LR multiplier of step s for a `DiTTrainConfig` (RAE's `build_scheduler`: decay from `decay_start_epoch` to `decay_end_epoch`)."
+    end = None if dt.decay_end_epoch is None else epochs_to_steps(dt.decay_end_epoch, steps_per_epoch)
+    return functools.partial(lr_factor, total=total_steps, warmup=dt.warmup_steps, schedule=dt.lr_schedule,
+                             min_ratio=dt.final_lr / dt.lr, decay_start=epochs_to_steps(dt.decay_start_epoch, steps_per_epoch),
+                             decay_end=end)
+
+# %% ../nbs/api/14_train_dit.ipynb 13
 def train_dit(cfg: Config, run_dir=None, sae_run=None, device=None, max_steps: Optional[int] = None, resume: bool = True,
               progress: bool = True, autoencoder: Optional[nn.Module] = None) -> Path:
     "Train (or resume) the generator of `cfg` on the latents of the autoencoder of run `sae_run` ('train': train it first)."
@@ -284,7 +292,7 @@ def load_generator(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     gen.latent_stats, gen.decode_scale, gen.latent_shape = info["latent_stats"], info["decode_scale"], tuple(info["latent_shape"])
     return gen, cfg, (Path(info["sae_run"]) if info.get("sae_run") else None)
 
-# %% ../nbs/api/14_train_dit.ipynb 12
+# %% ../nbs/api/14_train_dit.ipynb 15
 DIT_EXAMPLES = [
     "python -m dino_sae.train_dit --config smoke --sae-run train        # trains the smoke autoencoder first",
     "python -m dino_sae.train_dit --config tiny --sae-run runs/tiny/sae --run-dir runs/tiny/dit",

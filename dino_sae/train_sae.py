@@ -13,31 +13,32 @@ from torch import nn
 
 from . import distributed as D
 from . import checkpoint as C
-from .config import Config, ConfigError, load_config, stage_steps, validate
+from .config import Config, ConfigError, load_config, stage_steps, validate, epochs_to_steps
 
 # %% auto 0
-__all__ = ['SAE_EXAMPLES', 'NonFiniteLoss', 'lr_factor', 'micro_batch_size', 'check_finite', 'dump_grads', 'psnr',
-           'PreflightError', 'data_report', 'preflight', 'checkpoint_bytes', 'check_free_space', 'config_differences',
-           'prepare_run_dir', 'resume_point', 'discard_failed_start', 'start_run_json', 'SAETrainer', 'train_sae',
-           'load_autoencoder', 'cli_parser', 'main']
+__all__ = ['SAE_EXAMPLES', 'NonFiniteLoss', 'lr_factor', 'micro_batch_size', 'check_finite', 'dump_grads', 'quantize_8bit',
+           'psnr', 'PreflightError', 'data_report', 'preflight', 'checkpoint_bytes', 'check_free_space',
+           'config_differences', 'prepare_run_dir', 'resume_point', 'discard_failed_start', 'start_run_json',
+           'SAETrainer', 'train_sae', 'load_autoencoder', 'cli_parser', 'main']
 
 # %% ../nbs/api/13_train_sae.ipynb 6
 class NonFiniteLoss(FloatingPointError):
     "A loss term or gradient norm became NaN or Inf; the run stops before the optimiser step."
 
 def lr_factor(step: int, total: int, warmup: int = 0, schedule: str = "constant", min_ratio: float = 0.0,
-              decay_start: int = 0) -> float:
-    "LR multiplier at optimiser step `step` (0-based) of a phase of `total` steps."
-    if warmup > 0 and step < warmup: return (step + 1) / warmup
+              decay_start: int = 0, decay_end: Optional[int] = None) -> float:
+    "LR multiplier at optimiser step `step` (0-based) of a phase of `total` steps, as RAE's `build_scheduler`."
+    if schedule not in ("constant", "cosine", "linear", "constant_then_linear"):
+        raise ValueError(f"lr_schedule {schedule!r}: choose constant, cosine, linear or constant_then_linear")
+    if warmup > 0 and step < warmup: return (step + 1) / warmup          # RAE warmup_from_zero
     if schedule == "constant": return 1.0
-    if schedule == "constant_then_linear":
-        if step < decay_start or total <= decay_start: return 1.0
-        f = min(1.0, (step - decay_start) / max(1, total - 1 - decay_start))
-        return 1.0 + f * (min_ratio - 1.0)
-    f = min(1.0, max(0.0, (step - warmup) / max(1, total - 1 - warmup)))
-    if schedule == "linear": return 1.0 + f * (min_ratio - 1.0)
+    start = decay_start if schedule == "constant_then_linear" else warmup  # RAE warmup_from_zero=false: constant first
+    end = max(total if decay_end is None else decay_end, start)
+    if step < start: return 1.0
+    if step >= end: return min_ratio
+    f = (step - start) / max(end - start, 1)
     if schedule == "cosine": return min_ratio + (1.0 - min_ratio) * 0.5 * (1.0 + math.cos(math.pi * f))
-    raise ValueError(f"lr_schedule {schedule!r}: choose constant, cosine, linear or constant_then_linear")
+    return 1.0 - (1.0 - min_ratio) * f
 
 def micro_batch_size(global_batch: int, world_size: int, accum: int, field: str = "batch_size") -> int:
     "Per-rank micro-batch of a global batch split over `world_size` ranks and `accum` micro-batches."
@@ -64,12 +65,16 @@ def dump_grads(model: nn.Module, folder, step: int):
     Path(folder).mkdir(parents=True, exist_ok=True)
     save_file(g, str(Path(folder) / f"grads-step-{step:08d}.safetensors"))
 
+def quantize_8bit(x: torch.Tensor) -> torch.Tensor:
+    "Images in [-1, 1] clamped and rounded to the 256 levels of an 8-bit image (RAE's D input), as float32."
+    return torch.round((x.float().clamp(-1.0, 1.0) + 1.0) * 127.5) / 127.5 - 1.0
+
 def psnr(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     "PSNR (dB) per image of images in [-1, 1] (peak-to-peak 2)."
     mse = (x.float() - y.float()).pow(2).flatten(1).mean(1).clamp_min(1e-12)
     return 10 * torch.log10(4.0 / mse)
 
-# %% ../nbs/api/13_train_sae.ipynb 11
+# %% ../nbs/api/13_train_sae.ipynb 13
 class PreflightError(ConfigError):
     "Something the run needs is missing or unusable; found before step 1."
 
@@ -121,7 +126,7 @@ def check_free_space(run_dir, need: int, free: Optional[int] = None) -> None:
     if free < need:
         raise PreflightError(f"run folder {run_dir}: {free / 1e9:.2f} GB free, but one checkpoint needs about {need / 1e9:.2f} GB")
 
-# %% ../nbs/api/13_train_sae.ipynb 13
+# %% ../nbs/api/13_train_sae.ipynb 15
 _MAY_CHANGE = ("dist", "run", "perf", "data.num_workers")
 
 def _flat(d: dict, prefix: str = "") -> dict:
@@ -222,7 +227,7 @@ def start_run_json(run_dir: Path, cfg: Config, kind: str, env, seeds: dict, resu
     else: info = C.run_info(cfg, kind, env, seeds, **extra)
     C.atomic_write(p, json.dumps(info, indent=1, default=str))
 
-# %% ../nbs/api/13_train_sae.ipynb 18
+# %% ../nbs/api/13_train_sae.ipynb 20
 class _DiscLoss(nn.Module):
     "The discriminator's hinge loss as a module, so DDP can wrap it (D runs on real and fake in one forward)."
     def __init__(self, criterion):
@@ -244,7 +249,7 @@ def _to_float(d: dict) -> dict:
     keys = list(d); v = torch.stack([torch.as_tensor(d[k], dtype=torch.float32).detach().cpu().reshape(()) for k in keys])
     return dict(zip(keys, v.tolist()))
 
-# %% ../nbs/api/13_train_sae.ipynb 19
+# %% ../nbs/api/13_train_sae.ipynb 21
 class SAETrainer:
     "One autoencoder run: models, data, optimisers, EMA, run folder; `train_step()` and `fit()`."
     kind = "sae"
@@ -270,7 +275,8 @@ class SAETrainer:
         self.write = write
         self.run_dir = prepare_run_dir(cfg, self.kind, run_dir, owner=self) if write else None
         D.seed_all(cfg.seed)                                    # identical models on every rank
-        with D.main_first(): self.train_set = dataset_from_config(cfg.data, "train", seed=cfg.seed)
+        with D.main_first(): self.train_set = dataset_from_config(cfg.data, "train", seed=cfg.seed, hflip=cfg.data.sae_hflip,
+                                                                  crop=cfg.data.sae_crop)
         self.model = DINOSAE(cfg).to(self.device)
         self.criterion = SAELoss.from_config(cfg).to(self.device)
         self.disc = self.criterion.disc
@@ -325,8 +331,9 @@ class SAETrainer:
         self.model.set_stage(st)
         if self.disc is not None: self.disc.heads.requires_grad_(True)
         self.ddp = D.wrap_model(self.model, self.env)
-        sched = functools.partial(lr_factor, total=n, warmup=self.cfg.sae.warmup_steps, schedule=self.cfg.sae.lr_schedule,
-                                  min_ratio=self.cfg.sae.min_lr_ratio)
+        t = self.cfg.sae
+        warm = t.warmup_steps if t.warmup_steps is not None else epochs_to_steps(t.warmup_epochs, self.steps_per_epoch)
+        sched = functools.partial(lr_factor, total=n, warmup=warm, schedule=t.lr_schedule, min_ratio=t.min_lr_ratio)
         self.opt = D.adamw(self.model.trainable_parameters(), self.device, self.cfg.perf.adamw, lr=st.lr, betas=tuple(st.betas),
                            weight_decay=st.weight_decay)
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, sched)
@@ -359,6 +366,8 @@ class SAETrainer:
         tau = tau_at(st, s, self.steps_per_epoch) if st.noise else None
         last_layer = self.model.decoder.last_layer if cfg.loss.adaptive_weight else None
         terms: dict = {}
+        regen = st.gan and cfg.loss.disc_fake == "regenerated"
+        kept = []                                                       # micro-batches for D's step after G's (RAE)
         for k in range(self.accum):
             x, _ = next(self.loader)
             x = x.to(self.device, non_blocking=True)
@@ -371,7 +380,8 @@ class SAETrainer:
                                                                step=s, steps_per_epoch=self.steps_per_epoch, last_layer=last_layer)
                 (loss / self.accum).backward()
             if self.disc is not None: self.disc.heads.requires_grad_(True)
-            if st.gan:
+            if regen: kept.append((x, out["latent"].detach()))
+            elif st.gan:
                 with D.grad_sync(self.ddp_disc, sync):
                     with D.autocast(self.device, cfg.sae.precision):
                         d_loss, d_logs = self.ddp_disc(x, out["recon"].detach())
@@ -387,6 +397,10 @@ class SAETrainer:
         vals["lr"] = self.opt.param_groups[0]["lr"]                # the rate this step uses
         if st.gan: vals["disc_lr"] = self.dopt.param_groups[0]["lr"]
         self.opt.step(); self.sched.step(); self.opt.zero_grad(set_to_none=True)
+        if regen:
+            d_terms = self._disc_step_regenerated(kept, st)
+            check_finite(self.step + 1, d_terms, where=st.name + ", discriminator", last_checkpoint=self.last_checkpoint)
+            vals.update(d_terms)
         if st.gan: self.dopt.step(); self.dsched.step(); self.dopt.zero_grad(set_to_none=True)
         self.ema.update(self.parts)
         self.step += 1
@@ -395,6 +409,24 @@ class SAETrainer:
         vals.update(step_time=dt, images_per_s=self.images_per_step / dt)
         if tau is not None: vals["tau"] = tau
         return vals
+
+    def _disc_step_regenerated(self, kept: list, st) -> dict:
+        "D's gradients on fresh reconstructions by the just-updated autoencoder (no noise, eval mode), clamped and 8-bit (RAE)."
+        terms: dict = {}
+        self.model.eval()
+        try:
+            for k, (x, z) in enumerate(kept):
+                with torch.no_grad(), D.autocast(self.device, self.cfg.sae.precision):
+                    # the encoder did not change in a decoder-only stage: decoding the kept clean latent is the same forward
+                    r = self.model.decode(z) if st.train == "decoder" else self.model(x)["recon"]
+                fake = quantize_8bit(r)
+                with D.grad_sync(self.ddp_disc, k == len(kept) - 1):
+                    with D.autocast(self.device, self.cfg.sae.precision):
+                        d_loss, d_logs = self.ddp_disc(x, fake)
+                    (d_loss / len(kept)).backward()
+                for key, v in d_logs.items(): terms[key] = terms.get(key, 0.0) + v.detach().float() / len(kept)
+        finally: self.model.train()
+        return _to_float(terms)
 
     # --- checkpoints
     def state(self) -> dict:
@@ -529,7 +561,7 @@ def _load_loader_state(loader, s: dict, micro: int, world: int):
         warnings.warn(f"resuming with {world} ranks x {micro} images from a position of {seen} images: rounding down")
     loader.load_state_dict(dict(epoch=s["epoch"], batch=seen // (micro * world), seed=s["seed"]))
 
-# %% ../nbs/api/13_train_sae.ipynb 23
+# %% ../nbs/api/13_train_sae.ipynb 25
 def train_sae(cfg: Config, run_dir=None, device=None, max_steps: Optional[int] = None, resume: bool = True,
               progress: bool = True) -> Path:
     "Train (or resume) the autoencoder of `cfg` in this process (one rank of torchrun, or alone); returns the run folder."
@@ -561,7 +593,7 @@ def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     model.run_dir, model.checkpoint, model.ema_weights = run_dir, ck, ema
     return model, cfg
 
-# %% ../nbs/api/13_train_sae.ipynb 25
+# %% ../nbs/api/13_train_sae.ipynb 27
 def cli_parser(prog: str, what: str, examples=()) -> argparse.ArgumentParser:
     "The trainers' options: `--config`, `--set`, `--print-config` (see `dino_sae.cli`), run folder, device, steps."
     from dino_sae.cli import parser, add_config_arguments
