@@ -4,8 +4,8 @@
 
 # %% ../nbs/api/00_config.ipynb 3
 from __future__ import annotations
-import copy, dataclasses, math, types, typing
-from dataclasses import dataclass, field, fields, is_dataclass, asdict
+import copy, math, types, typing
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Literal, Optional, Union, get_args, get_origin, get_type_hints
 

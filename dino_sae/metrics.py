@@ -4,9 +4,9 @@
 
 # %% ../nbs/api/15_metrics.ipynb 3
 from __future__ import annotations
-import argparse, contextlib, difflib, hashlib, json, math, os, sys, time, warnings
+import contextlib, difflib, hashlib, json, math, os, sys, time
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
@@ -675,10 +675,10 @@ def evaluate_autoencoder(model, cfg, out_dir, *, tag: str = "final", split: Opti
         cos = F.cosine_similarity(enc["latent"].float(), model.encode_teacher(x)["latent"].float(), dim=1).flatten(1).mean(1)
         x8, y8 = to_uint8(x).cpu(), to_uint8(y).cpu()
         p, s = psnr(_q(x8), _q(y8)), ssim(_q(x8), _q(y8))
-        l = lpips_distance(_q(x8).float(), _q(y8).float(), lp) if lp is not None else [None] * len(chunk)
+        lp_d = lpips_distance(_q(x8).float(), _q(y8).float(), lp) if lp is not None else [None] * len(chunk)
         _write_pngs(y8, chunk, folder)
         rows += [dict(index=int(i), label=int(ds.targets[i]), psnr=float(a), ssim=float(c), lpips=None if d is None else float(d),
-                      cos=float(e)) for i, a, c, d, e in zip(chunk, p, s, l, cos.cpu())]
+                      cos=float(e)) for i, a, c, d, e in zip(chunk, p, s, lp_d, cos.cpu())]
         if verbose: print(f"reconstruction: {len(rows)}/{len(mine)} images (rank {r})", file=sys.stderr)
     rows = sorted(sum(D.gather_objects(rows), []), key=lambda d: d["index"])
     D.barrier()
