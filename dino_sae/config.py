@@ -504,10 +504,10 @@ def validate(cfg: Config) -> Config:
 
 def _check_recipe(cfg: Config):
     "Relations among the recipe fields that follow RAE (issue 10); their ranges are in `NUMERIC_RULES`."
-    l, dt = cfg.loss, cfg.dit
-    ops = [p.strip() for p in l.diffaug.split(",") if p.strip()]
+    loss, dt = cfg.loss, cfg.dit
+    ops = [p.strip() for p in loss.diffaug.split(",") if p.strip()]
     _check(all(o in ("color", "translation", "cutout") for o in ops), "loss.diffaug",
-           f"comma-separated ops from color, translation, cutout; got {l.diffaug!r}")
+           f"comma-separated ops from color, translation, cutout; got {loss.diffaug!r}")
     _check(dt.decay_end_epoch is None or dt.decay_end_epoch >= dt.decay_start_epoch, "dit.decay_end_epoch",
            f"must be null or >= dit.decay_start_epoch ({dt.decay_start_epoch}), got {dt.decay_end_epoch}")
 
