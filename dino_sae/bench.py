@@ -196,7 +196,7 @@ def _scale_case(net: str, variant: str, preset: str, repeats: int) -> dict:
     "One training-step measurement of `net` ('dit' or 'decoder') of `preset` with the switches in `variant` (run in a fresh process)."
     import gc
     from dino_sae.config import get_preset
-    from dino_sae import distributed as D
+    from dino_sae import distributed
     cfg, on = get_preset(preset), set(variant.split("+"))
     C = cfg.encoder.trunk_kwargs.get("embed_dim", 384) if cfg.encoder.trunk_kwargs else 384
     h = cfg.data.image_size // 16
@@ -211,12 +211,12 @@ def _scale_case(net: str, variant: str, preset: str, repeats: int) -> dict:
         m, B = DCAEDecoder(cfg.decoder, latent_channels=C).train(), cfg.sae.batch_size
         args = (torch.randn(B, C, h, h),)
         m.gradient_checkpointing, m.channels_last, what = "checkpoint" in on, "channels_last" in on, f"decoder {list(cfg.decoder.width_list)}"
-    opt = D.adamw(m.parameters(), "cpu", cfg.perf.adamw, lr=1e-4)
+    opt = distributed.adamw(m.parameters(), "cpu", cfg.perf.adamw, lr=1e-4)
     loss = lambda: m(*args).float().square().mean()
     flops = count_flops(lambda: loss().backward()); opt.zero_grad(set_to_none=True)
     def step():
         opt.zero_grad(set_to_none=True); loss().backward(); opt.step()
-    compiled = "compile" in on and D.compile_module(m, "cpu", name=net)
+    compiled = "compile" in on and distributed.compile_module(m, "cpu", name=net)
     t0 = time.perf_counter(); step(); first = time.perf_counter() - t0     # warm-up (and the compile)
     opt.zero_grad(set_to_none=True); gc.collect()
     with open("/proc/self/clear_refs", "w") as f: f.write("5")            # reset the peak resident set
@@ -269,7 +269,7 @@ def _gpu_cases(args):
     "(label, make(compiled) -> (step, items, info)) for the stage-1 SAE step and the two XL generators."
     import warnings
     from dino_sae.config import get_preset, apply_overrides
-    from dino_sae import distributed as D
+    from dino_sae import distributed
     dev, small = torch.device(args.device), args.preset == "smoke"
     def sae(compiled):
         from dino_sae.autoencoder import DINOSAE, sae_train_step
@@ -279,12 +279,12 @@ def _gpu_cases(args):
             warnings.simplefilter("ignore"); torch.manual_seed(0)
             model, crit = DINOSAE(cfg).to(dev), SAELoss.from_config(cfg).to(dev)
         st = cfg.sae.stages[0]; model.set_stage(st)
-        opt = D.adamw(model.trainable_parameters(), dev, "auto", lr=st.lr)
+        opt = distributed.adamw(model.trainable_parameters(), dev, "auto", lr=st.lr)
         B, S = (2 if small else args.sae_batch), cfg.data.image_size
         x = torch.rand(B, 3, S, S, device=dev) * 2 - 1
         step = lambda: sae_train_step(model, crit, opt, x, st, autocast_dtype=torch.bfloat16, grad_clip=1.0)
         flops = count_flops(step)
-        if compiled: compiled = all([D.compile_module(m, dev, None, n) for n, m in (("stem", model.stem), ("decoder", model.decoder))])
+        if compiled: compiled = all([distributed.compile_module(m, dev, None, n) for n, m in (("stem", model.stem), ("decoder", model.decoder))])
         return step, B, flops, dict(trunk=cfg.encoder.trunk, image_size=S, batch=B, precision="bf16", compiled=bool(compiled),
                                     decoder_params_m=round(sum(p.numel() for p in model.decoder.parameters()) / 1e6, 1))
     def dit(name):
@@ -295,7 +295,7 @@ def _gpu_cases(args):
             torch.manual_seed(0)
             m = randomize_parameters_(build_generator(("tiny-DH" if "DH" in name else "tiny") if small else name, C, h, n, device=dev)).train()
             obj = FlowObjective(kind="riemannian", lambda_rad=0.1, class_dropout=0.1)
-            opt = D.adamw(m.parameters(), dev, "auto", lr=1e-4)
+            opt = distributed.adamw(m.parameters(), dev, "auto", lr=1e-4)
             B = 4 if small else args.dit_batch
             z, y = torch.randn(B, C, h, h, device=dev), torch.randint(0, n, (B,), device=dev)
             def step():
@@ -303,7 +303,7 @@ def _gpu_cases(args):
                 with torch.autocast(dev.type, dtype=torch.bfloat16): loss, _ = obj(m, z, y)
                 loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
             flops = count_flops(step)
-            if compiled: compiled = D.compile_module(m, dev, None, name)
+            if compiled: compiled = distributed.compile_module(m, dev, None, name)
             return step, B, flops, dict(model=name, latent=[C, h, h], batch=B, precision="bf16", compiled=bool(compiled),
                                         params_m=round(sum(p.numel() for p in m.parameters()) / 1e6, 1))
         return make
