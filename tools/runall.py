@@ -56,8 +56,9 @@ def main():
     changed = sorted(set(after.splitlines()) - set(before.splitlines()))
     if changed: print("git status changed by the notebooks:\n    " + "\n    ".join(changed))
     n = len(a.names or ORDER)
-    print(f"runall: {n - len(failed)} of {n} notebooks passed in {time.time() - t00:.0f} s, "
+    print(f"{n - len(failed)} of {n} notebooks ran to the end in {time.time() - t00:.0f} s, "
           f"git status {'changed' if changed else 'unchanged'} (executed copies: {out})")
+    print(f"runall: {n - len(failed) - bool(changed and not failed)} passed, {len(failed) + bool(changed and not failed)} failed")
     sys.exit(1 if failed or changed else 0)
 
 if __name__ == "__main__":
