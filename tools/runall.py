@@ -8,7 +8,7 @@ fresh clone. Afterwards `git status --porcelain` must be what it was before: a n
 committed `figures/` (or anywhere tracked) fails the check.
 
 The library notebooks (`nbs/api/`) are not run here: `make test` runs their cells (except `#| slow` ones
-without FLAGS=slow), and `nbs/api/19_project.ipynb` checks statically what breaks Run All in Jupyter that
+without FLAGS=slow), and `nbs/api/90_project.ipynb` checks statically what breaks Run All in Jupyter that
 nbdev_test cannot see (a missing kernelspec, an unguarded `main()`).
 
 Usage: python tools/runall.py [--preset smoke] [--out DIR] [names...]     (prints one line per notebook and
