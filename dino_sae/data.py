@@ -15,9 +15,10 @@ from torch.utils.data import Dataset, DataLoader, DistributedSampler
 
 # %% auto 0
 __all__ = ['IMG_EXTS', 'SAMPLE_PHOTOS', 'SAMPLE_SIZE', 'SAMPLE_CROPS', 'SAMPLE_SCALES', 'to_rgb', 'load_image', 'center_crop_arr',
-           'to_tensor', 'to_uint8', 'coin', 'resize_random_crop_arr', 'crop_key', 'has_image_files',
-           'ImageFolderDataset', 'default_data_dir', 'build_sample_set', 'shutil_rm', 'sample_set_digest',
-           'dataset_root', 'dataset_from_config', 'build_loader', 'write_latent_cache', 'LatentCacheDataset']
+           'from_uint8', 'to_tensor', 'to_uint8', 'quantize_8bit', 'psnr', 'coin', 'resize_random_crop_arr', 'crop_key',
+           'has_image_files', 'ImageFolderDataset', 'default_data_dir', 'build_sample_set', 'shutil_rm',
+           'sample_set_digest', 'dataset_root', 'dataset_from_config', 'build_loader', 'write_latent_cache',
+           'LatentCacheDataset']
 
 # %% ../nbs/api/01_data.ipynb 6
 IMG_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
@@ -55,20 +56,42 @@ def center_crop_arr(im: Image.Image, image_size: int) -> np.ndarray:
     y, x = (a.shape[0] - image_size) // 2, (a.shape[1] - image_size) // 2
     return a[y:y + image_size, x:x + image_size]
 
+# %% ../nbs/api/01_data.ipynb 11
+def from_uint8(u8: torch.Tensor, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    "uint8 images in [0, 255] (any shape and layout) -> `dtype` in [-1, 1], element-wise: v / 127.5 - 1."
+    if not isinstance(u8, torch.Tensor) or u8.dtype != torch.uint8:
+        raise TypeError(f"from_uint8: expected a uint8 tensor, got {getattr(u8, 'dtype', type(u8).__name__)}")
+    if not dtype.is_floating_point: raise TypeError(f"from_uint8: dtype must be a float type, got {dtype}")
+    return u8.to(dtype).div(127.5).sub(1.0)
+
 def to_tensor(a: np.ndarray) -> torch.Tensor:
-    "uint8 (H, W, 3) -> float (3, H, W) in [-1, 1]."
-    return torch.from_numpy(np.array(a, dtype=np.uint8, copy=True)).permute(2, 0, 1).float().div(127.5).sub(1.0)
+    "uint8 (H, W, 3) array -> float32 (3, H, W) in [-1, 1]."
+    return from_uint8(torch.from_numpy(np.array(a, dtype=np.uint8, copy=True)).permute(2, 0, 1))
 
 def to_uint8(x: torch.Tensor) -> torch.Tensor:
     "Images in [-1, 1] -> uint8 in [0, 255] (rounded, clamped), the form torch-fidelity and PNG files take."
     return x.detach().float().add(1).mul(127.5).round().clamp(0, 255).to(torch.uint8)
 
-# %% ../nbs/api/01_data.ipynb 11
+# %% ../nbs/api/01_data.ipynb 17
+def quantize_8bit(x: torch.Tensor) -> torch.Tensor:
+    "Images in [-1, 1] clamped and rounded to the 256 levels of an 8-bit image (RAE's D input), as float32."
+    return torch.round((x.float().clamp(-1.0, 1.0) + 1.0) * 127.5) / 127.5 - 1.0
+
+# %% ../nbs/api/01_data.ipynb 20
+def psnr(x: torch.Tensor, y: torch.Tensor, data_range: float = 2.0) -> torch.Tensor:
+    "Per-image PSNR (dB) of images `x`, `y` in [-1, 1] (shape (B, C, H, W) or (C, H, W)); +inf where identical."
+    if x.shape != y.shape: raise ValueError(f"psnr: shapes differ: {tuple(x.shape)} vs {tuple(y.shape)}")
+    x, y = x.detach().double(), y.detach().double()
+    if x.ndim == 3: x, y = x[None], y[None]
+    mse = (x - y).pow(2).flatten(1).mean(1)
+    return 10.0 * torch.log10(data_range ** 2 / mse)
+
+# %% ../nbs/api/01_data.ipynb 24
 def coin(seed: int, epoch: int, index: int, salt: int = 0) -> bool:
     "A deterministic fair coin for (seed, epoch, index)."
     return zlib.crc32(f"{seed}:{epoch}:{index}:{salt}".encode()) & 1 == 1
 
-# %% ../nbs/api/01_data.ipynb 13
+# %% ../nbs/api/01_data.ipynb 26
 def resize_random_crop_arr(im: Image.Image, image_size: int, key: int) -> np.ndarray:
     "RAE's stage-1 crop: short side to 1.5 × `image_size` (384 for 256; bicubic), then an `image_size`² crop placed by `key`."
     first = 384 if image_size == 256 else int(image_size * 1.5)
@@ -83,7 +106,7 @@ def crop_key(seed: int, epoch: int, index: int) -> int:
     "A deterministic crop-position seed for (seed, epoch, index), like `coin`."
     return zlib.crc32(f"{seed}:{epoch}:{index}:crop".encode())
 
-# %% ../nbs/api/01_data.ipynb 16
+# %% ../nbs/api/01_data.ipynb 29
 def has_image_files(folder) -> bool:
     "Does `folder` (recursively) hold a non-hidden file with an image extension?"
     return any(p.suffix.lower() in IMG_EXTS and not p.name.startswith(".") and p.is_file() for p in Path(folder).rglob("*"))
@@ -162,7 +185,7 @@ class ImageFolderDataset(Dataset):
         return (f"ImageFolderDataset({self.root}, {len(self)} images, {len(self.classes)} classes, "
                 f"{len(self.skipped)} skipped, size {self.image_size})")
 
-# %% ../nbs/api/01_data.ipynb 22
+# %% ../nbs/api/01_data.ipynb 35
 SAMPLE_PHOTOS = ("astronaut", "chelsea", "coffee", "hubble_deep_field", "immunohistochemistry", "retina", "rocket",
                  "stereo_motorcycle", "camera", "coins", "moon", "brick", "grass", "gravel", "page", "clock")
 SAMPLE_SIZE, SAMPLE_CROPS, SAMPLE_SCALES = 128, 30, (1.0, 0.85, 0.7, 0.55, 0.45)
@@ -221,7 +244,7 @@ def sample_set_digest(root) -> str:
     "One sha256 over the sample set's manifest of file hashes."
     return hashlib.sha256(json.dumps(json.loads((Path(root) / "manifest.json").read_text())["files"], sort_keys=True).encode()).hexdigest()
 
-# %% ../nbs/api/01_data.ipynb 26
+# %% ../nbs/api/01_data.ipynb 39
 def dataset_root(data_cfg) -> Path:
     "The dataset's root folder: `data_cfg.root`, or the embedded sample set (built on first use)."
     return Path(data_cfg.root).expanduser() if data_cfg.root else build_sample_set()
@@ -260,7 +283,7 @@ def build_loader(dataset, batch_size: int, shuffle: bool = True, seed: int = 0, 
                       worker_init_fn=_WorkerSeed(seed * 7919 + rank * 104729 + epoch * 31), generator=g,
                       persistent_workers=False, **kw)
 
-# %% ../nbs/api/01_data.ipynb 30
+# %% ../nbs/api/01_data.ipynb 43
 def _atomic_write_bytes(path: Path, data: bytes):
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
     with open(tmp, "wb") as f:
