@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/12_checkpoint.ipynb 3
 from __future__ import annotations
-import datetime, hashlib, json, os, platform, random, re, shutil, signal, socket, subprocess, sys, time, warnings, weakref
+import datetime, json, os, platform, random, shutil, signal, socket, subprocess, sys, time, warnings, weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -18,36 +18,20 @@ from . import distributed
 from .config import ConfigError
 
 # %% auto 0
-__all__ = ['CKPT_FORMAT', 'fsync_path', 'atomic_write', 'sha256_of', 'RunFolderBusy', 'RunLock', 'holds_run_lock', 'rng_state',
-           'set_rng_state', 'step_dir_name', 'is_kept', 'list_checkpoints', 'save_checkpoint', 'check_checkpoint',
-           'latest_checkpoint', 'CheckpointError', 'load_plain', 'Checkpoint', 'load_checkpoint', 'load_weights',
-           'NoUsableCheckpoint', 'resumable_checkpoint', 'set_aside_checkpoints', 'EMA', 'git_commit',
-           'package_versions', 'run_info', 'read_run_json', 'update_run_json', 'new_run_dir', 'RunLogger']
+__all__ = ['RunFolderBusy', 'RunLock', 'holds_run_lock', 'rng_state', 'set_rng_state', 'save_checkpoint', 'Checkpoint',
+           'load_checkpoint', 'NoUsableCheckpoint', 'resumable_checkpoint', 'set_aside_checkpoints', 'EMA',
+           'git_commit', 'package_versions', 'run_info', 'update_run_json', 'new_run_dir', 'RunLogger', 'CKPT_FORMAT',
+           'fsync_path', 'atomic_write', 'sha256_of', 'step_dir_name', 'list_checkpoints', 'is_kept',
+           'check_checkpoint', 'latest_checkpoint', 'CheckpointError', 'load_plain', 'load_weights', 'read_run_json']
 
-# %% ../nbs/api/12_checkpoint.ipynb 6
-def fsync_path(path):
-    "fsync a file or a directory (its entries)."
-    fd = os.open(str(path), os.O_RDONLY)
-    try: os.fsync(fd)
-    finally: os.close(fd)
+# %% ../nbs/api/12_checkpoint.ipynb 5
+from .runfolder import (
+    CKPT_FORMAT, fsync_path, atomic_write, sha256_of, step_dir_name, list_checkpoints, is_kept,
+    check_checkpoint, latest_checkpoint, CheckpointError, load_plain, load_weights, read_run_json)
+_all_ = ["CKPT_FORMAT", "fsync_path", "atomic_write", "sha256_of", "step_dir_name", "list_checkpoints", "is_kept",
+         "check_checkpoint", "latest_checkpoint", "CheckpointError", "load_plain", "load_weights", "read_run_json"]
 
-def atomic_write(path, data) -> Path:
-    "Write `data` (bytes or str) to `path` atomically: temporary file, fsync, rename, fsync of the folder."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(data.encode() if isinstance(data, str) else data); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path); fsync_path(path.parent)
-    return path
-
-def sha256_of(path, chunk: int = 1 << 22) -> str:
-    "sha256 of a file."
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(chunk), b""): h.update(b)
-    return h.hexdigest()
-
-# %% ../nbs/api/12_checkpoint.ipynb 9
+# %% ../nbs/api/12_checkpoint.ipynb 8
 class RunFolderBusy(ConfigError):
     "Another trainer (another process, or another open trainer of this one) is writing to the run folder."
 
@@ -93,7 +77,7 @@ def holds_run_lock(run_dir) -> bool:
     r = _HELD.get(str(Path(run_dir).resolve()))
     return r is not None and r() is not None and r().held
 
-# %% ../nbs/api/12_checkpoint.ipynb 11
+# %% ../nbs/api/12_checkpoint.ipynb 10
 def rng_state() -> dict:
     "The global RNG states of this process as plain containers of tensors and numbers."
     kind, keys, pos, has_gauss, cached = np.random.get_state()
@@ -112,12 +96,7 @@ def set_rng_state(s: dict):
     if s.get("cuda") is not None and len(s["cuda"]) and torch.cuda.is_available() and torch.cuda.is_initialized():
         torch.cuda.set_rng_state(s["cuda"])
 
-# %% ../nbs/api/12_checkpoint.ipynb 14
-CKPT_FORMAT = "dino-sae-checkpoint/1"
-_STEP_RE = re.compile(r"^step-(\d{8,})$")
-
-def step_dir_name(step: int) -> str: return f"step-{step:08d}"
-
+# %% ../nbs/api/12_checkpoint.ipynb 13
 def _plain_tensors(sd: dict) -> dict:
     out, seen = {}, set()
     for k, v in sd.items():
@@ -153,17 +132,6 @@ def _own_leftover(name: str) -> bool:
     pid = str(os.getpid())
     return name.endswith(f"-{pid}") if name.startswith(".tmp-") else f"-{pid}-" in name
 
-def is_kept(path) -> bool:
-    "Was checkpoint `path` saved with `keep=True` (exempt from keep-last-K, e.g. the end of a stage)?"
-    try: return bool(json.loads((Path(path) / "manifest.json").read_text()).get("keep", False))
-    except (OSError, ValueError): return False
-
-def list_checkpoints(root) -> list:
-    "The `step-…` folders under `root`, oldest first (complete or not: see `check_checkpoint`)."
-    root = Path(root)
-    if not root.is_dir(): return []
-    return sorted((p for p in root.iterdir() if p.is_dir() and _STEP_RE.match(p.name)), key=lambda p: int(_STEP_RE.match(p.name)[1]))
-
 def save_checkpoint(root, step: int, weights: dict, state: dict, keep_last: int = 3, meta: Optional[dict] = None,
                     keep: bool = False) -> Optional[Path]:
     "Write checkpoint `step` under `root` atomically (collective; rank 0 writes); keep the newest `keep_last` and every `keep` one."
@@ -197,45 +165,7 @@ def save_checkpoint(root, step: int, weights: dict, state: dict, keep_last: int 
     distributed.barrier()
     return final
 
-# %% ../nbs/api/12_checkpoint.ipynb 16
-def check_checkpoint(path, verify: str = "sha256") -> tuple:
-    "`(ok, reason)`: is `path` a complete, undamaged checkpoint? `verify` in `sha256`, `size`."
-    path = Path(path); m = path / "manifest.json"
-    if not m.is_file(): return False, "no manifest.json (the save did not finish)"
-    try: man = json.loads(m.read_text())
-    except (ValueError, OSError) as e: return False, f"manifest.json unreadable ({e})"
-    if man.get("format") != CKPT_FORMAT: return False, f"unknown format {man.get('format')!r}"
-    for name, info in man.get("files", {}).items():
-        p = path / name
-        if not p.is_file(): return False, f"{name} is missing"
-        if p.stat().st_size != info["bytes"]: return False, f"{name} has {p.stat().st_size} bytes, the manifest says {info['bytes']} (truncated?)"
-        if verify == "sha256" and sha256_of(p) != info["sha256"]: return False, f"{name} fails its sha256 check (corrupted?)"
-    return True, "ok"
-
-def latest_checkpoint(root, verify: str = "sha256") -> Optional[Path]:
-    "The newest complete checkpoint under `root` (skipping damaged ones with a warning), or None."
-    cks = list_checkpoints(root)
-    for i, p in enumerate(reversed(cks)):
-        ok, why = check_checkpoint(p, verify)
-        if ok: return p
-        prev = cks[len(cks) - 2 - i].name if len(cks) - 2 - i >= 0 else "none"
-        warnings.warn(f"checkpoint {p} is incomplete or damaged: {why}; skipping it (next candidate: {prev})")
-    return None
-
-class CheckpointError(RuntimeError):
-    "A checkpoint file cannot be used: damaged, or holding more than plain tensors, numbers and strings."
-
-def load_plain(p):
-    "`torch.load(p, weights_only=True)`; anything else in the file (or a damaged file) raises `CheckpointError` naming it."
-    import pickle
-    try: return torch.load(p, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, TypeError, KeyError, AttributeError, ImportError) as e:
-        s = str(e)
-        m = re.search(r"WeightsUnpickler error:\s*(.*?)(?:\s*Please use|\n\n|$)", s, re.S)   # torch's reason, not its advice
-        why = " ".join((m[1] if m else (s.splitlines() or [type(e).__name__])[0]).split())[:300]
-        raise CheckpointError(f"{p}: not plain tensors and numbers ({why}); the file is damaged or was altered, "
-                              "and is never unpickled") from None
-
+# %% ../nbs/api/12_checkpoint.ipynb 15
 @dataclass
 class Checkpoint:
     "A loaded checkpoint: its folder, step, manifest, weights (file stem -> state dict), state and per-rank RNG."
@@ -261,12 +191,7 @@ def load_checkpoint(path, device="cpu", weights: Optional[list] = None) -> Check
     rng = rng["ranks"]
     return Checkpoint(path, int(man["step"]), man, w, state, rng)
 
-def load_weights(path, name: str = "ema", device="cpu") -> dict:
-    "One weight file (`model`, `ema`, …) of checkpoint folder `path`."
-    from safetensors.torch import load_file
-    return load_file(str(Path(path) / f"{name}.safetensors"), device=str(device))
-
-# %% ../nbs/api/12_checkpoint.ipynb 22
+# %% ../nbs/api/12_checkpoint.ipynb 20
 class NoUsableCheckpoint(ConfigError):
     "A run folder has checkpoints but none can be resumed; starting from step 0 needs an explicit flag."
 
@@ -303,7 +228,7 @@ def set_aside_checkpoints(root, why: dict) -> Optional[Path]:
     distributed.barrier()
     return dest
 
-# %% ../nbs/api/12_checkpoint.ipynb 27
+# %% ../nbs/api/12_checkpoint.ipynb 25
 class EMA:
     "Exponential moving average of `module` (torch's `AveragedModel` + `get_ema_multi_avg_fn`), decay adjustable."
     def __init__(self, module: nn.Module, decay: float, use_buffers: bool = True):
@@ -322,7 +247,7 @@ class EMA:
     def load_state_dict(self, sd: dict, n_averaged: int):
         distributed.load_full_state_dict(self.avg.module, sd); self.avg.n_averaged.fill_(n_averaged)
 
-# %% ../nbs/api/12_checkpoint.ipynb 30
+# %% ../nbs/api/12_checkpoint.ipynb 28
 def git_commit(path=None) -> Optional[dict]:
     "The git commit of the project (and whether the tree is dirty), or None outside a git checkout."
     import dino_sae
@@ -355,12 +280,6 @@ def run_info(cfg, kind: str, env=None, seeds: Optional[dict] = None, **extra) ->
                 device=str(env.device), gpu=gpu,
                 seeds=seeds or dict(seed=cfg.seed), resumes=[], **extra)
 
-def read_run_json(run_dir) -> dict:
-    "`RUN_DIR/run.json` as a dict."
-    p = Path(run_dir) / "run.json"
-    if not p.is_file(): raise FileNotFoundError(f"{p} not found: is {run_dir} a run folder?")
-    return json.loads(p.read_text())
-
 def update_run_json(run_dir, **fields) -> dict:
     "Merge `fields` into `RUN_DIR/run.json` (atomically; rank 0 only)."
     if not distributed.is_main(): return {}
@@ -379,7 +298,7 @@ def new_run_dir(cfg, kind: str, root=None) -> Path:
             except FileExistsError: p, k = Path(f"{base}-{k}"), k + 1
     return Path(distributed.broadcast_object(str(p) if p else None))
 
-# %% ../nbs/api/12_checkpoint.ipynb 31
+# %% ../nbs/api/12_checkpoint.ipynb 29
 def _jsonable(v):
     if torch.is_tensor(v): v = v.detach().float().item() if v.numel() == 1 else v.tolist()
     if isinstance(v, (np.floating, np.integer)): v = v.item()
