@@ -8,6 +8,8 @@ import sys
 from contextlib import nullcontext
 from typing import Optional
 
+from fastcore.basics import patch
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -34,36 +36,6 @@ def add_latent_noise(z: torch.Tensor, tau: float, generator: Optional[torch.Gene
     return z + (sigma.view(-1, *[1] * (z.dim() - 1)) * eps).to(z.dtype), sigma
 
 # %% ../nbs/api/08_autoencoder.ipynb 9
-def _strip_to(sd: dict, anchor: str = "decoder.project_in.") -> dict:
-    "Remove a wrapper prefix (`module.`, `ema_model.`, ...) found in front of `anchor` on every key that has it."
-    hit = next((k for k in sd if anchor in k), None)
-    if hit is None: return sd
-    pre = hit[:hit.index(anchor)]
-    return {k[len(pre):] if pre and k.startswith(pre) else k: v for k, v in sd.items()} if pre else sd
-
-def _meta_trunk_state_dict(trunk: nn.Module, extras: dict) -> dict:
-    "A timm DINOv3 (Eva) trunk's tensors in Meta's DINOv3 naming (patch_embed excluded)."
-    out, sd = {}, trunk.state_dict()
-    swiglu = any(".mlp.fc1_g." in k for k in sd)
-    for k, v in sd.items():
-        if k.startswith("patch_embed.") or k.startswith("head") or k.startswith("fc_norm"): continue
-        if k.endswith("attn.q_bias"):
-            kb = k[:-len("q_bias")]
-            C = v.shape[0]
-            kbias = extras.get(kb + "k_bias", torch.zeros_like(v))
-            out[kb + "qkv.bias"] = torch.cat([v, kbias.to(v), sd[kb + "v_bias"]])
-            out[kb + "qkv.bias_mask"] = torch.cat([torch.ones(C), torch.zeros(C), torch.ones(C)]).to(v)
-            continue
-        if k.endswith("attn.v_bias"): continue
-        m = k.replace("reg_token", "storage_tokens").replace("gamma_1", "ls1.gamma").replace("gamma_2", "ls2.gamma")
-        if swiglu: m = m.replace("mlp.fc1_g.", "mlp.w1.").replace("mlp.fc1_x.", "mlp.w2.").replace("mlp.fc2.", "mlp.w3.")
-        out[m] = v
-    rope = getattr(trunk, "rope", None)
-    if rope is not None and getattr(rope, "periods", None) is not None: out["rope_embed.periods"] = rope.periods.detach().clone()
-    C = trunk.embed_dim
-    out["mask_token"] = extras.get("mask_token", torch.zeros(1, C, dtype=out["norm.weight"].dtype, device=out["norm.weight"].device))
-    return out
-
 class DINOSAE(nn.Module):
     "DINO-SAE: stem -> frozen DINO trunk -> latent (B, C, h, w) -> DC-AE decoder."
     def __init__(self, cfg: Config, encoder: Optional[DINOEncoder] = None, policy: Optional[str] = None):
@@ -74,134 +46,76 @@ class DINOSAE(nn.Module):
         self._released_extras: dict = {}
         self.set_stage(cfg.sae.stages[0] if cfg.sae.stages else StageConfig())
 
-    # --- parts
-    @property
-    def stem(self) -> Optional[nn.Module]: return self.encoder.stem
-    @property
-    def trunk(self) -> nn.Module: return self.encoder.trunk
-    @property
-    def latent_channels(self) -> int: return self.encoder.embed_dim
-    def latent_shape(self, image_size: Optional[int] = None) -> tuple:
-        "(C, h, w) of the latent of a square image."
-        s = (image_size or self.cfg.data.image_size) // self.encoder.patch_size
-        return (self.latent_channels, s, s)
-
-    # --- forward
-    def encode(self, x: torch.Tensor) -> dict:
-        "Student encoding of images in [-1, 1]: dict(latent=(B, C, h, w), cls=(B, C))."
-        return self.encoder.encode(x)
-
-    def encode_teacher(self, x: torch.Tensor) -> dict:
-        "The unmodified DINO trunk's encoding (original patchify), without gradients."
-        return self.encoder.teacher(x)
-
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        "Latent (B, C, h, w) -> image (B, 3, p·h, p·w) for the trunk's patch size p (16 for DINOv3)."
-        x = self.decoder(z)
-        H, W = z.shape[-2] * self.encoder.patch_size, z.shape[-1] * self.encoder.patch_size
-        if x.shape[-2:] != (H, W):       # [I] patch-14 trunks: the x16 decoder's output is resized to the input size
-            x = F.interpolate(x, size=(H, W), mode="bilinear", align_corners=False, antialias=True)
-        return x
-
-    def forward(self, x: torch.Tensor, tau: Optional[float] = None, teacher: bool = False,
-                generator: Optional[torch.Generator] = None) -> dict:
-        "Encode, add latent noise with σ ~ U(0, tau) per sample when `tau`, decode; the teacher's latent when `teacher`."
-        enc_grad = torch.is_grad_enabled() and any(p.requires_grad for p in self.encoder.parameters())
-        with torch.set_grad_enabled(enc_grad):
-            e = self.encode(x)
-        z = e["latent"]
-        if tau: z_in, sigma = add_latent_noise(z, tau, generator)
-        else: z_in, sigma = z, torch.zeros(z.shape[0], device=z.device)
-        out = dict(recon=self.decode(z_in), latent=z, cls=e["cls"], sigma=sigma)
-        if teacher: out["teacher_latent"] = self.encode_teacher(x)["latent"]
-        return out
-
-    # --- stages
-    def set_stage(self, stage: StageConfig) -> list:
-        "Make exactly the parameters of `stage.train` trainable (the trunk never); returns their names."
-        if stage.train not in ("stem+decoder", "decoder"): raise ValueError(f"stage {stage.name}: train {stage.train!r}")
-        self.requires_grad_(False)
-        self.decoder.requires_grad_(True)
-        if stage.train == "stem+decoder" and self.stem is not None: self.stem.requires_grad_(True)
-        self.stage = stage
-        return [n for n, p in self.named_parameters() if p.requires_grad]
-
-    def trainable_parameters(self) -> list: return [p for p in self.parameters() if p.requires_grad]
-
     def train(self, mode: bool = True):
+        "Set train/eval mode; the frozen trunk stays in eval mode."
         super().train(mode); self.encoder.trunk.eval(); return self
 
-    # --- released checkpoint
-    def export_released(self) -> dict:
-        "The state dict in the released checkpoint's layout: `dino_model.*` (Meta's DINOv3 names, stem as patch_embed) and `decoder.*`."
-        sd = {}
-        if self.stem is not None:
-            sd.update({f"dino_model.patch_embed.{k}": v for k, v in self.stem.state_dict().items()})
-        else:
-            sd.update({f"dino_model.patch_embed.{k}": v for k, v in self.trunk.patch_embed.state_dict().items()})
-        is_dinov3 = getattr(self.trunk, "reg_token", None) is not None and getattr(self.trunk, "rope", None) is not None
-        tsd = _meta_trunk_state_dict(self.trunk, self._released_extras) if is_dinov3 else \
-            {k: v for k, v in self.trunk.state_dict().items() if not k.startswith("patch_embed.")}
-        sd.update({f"dino_model.{k}": v for k, v in tsd.items()})
-        sd.update({f"decoder.{k}": v for k, v in self.decoder.released_state_dict().items()})
-        return sd
+# %% ../nbs/api/08_autoencoder.ipynb 11
+@patch(as_prop=True)
+def stem(self: DINOSAE) -> Optional[nn.Module]: return self.encoder.stem
 
-    def import_released(self, state_dict: dict, strict: bool = True) -> dict:
-        "Load a released-layout state dict; returns a summary. `strict=False` allows parts (stem/trunk/decoder) to be absent."
-        sd = _strip_to(dict(state_dict))
-        dec = {k[len("decoder."):]: v for k, v in sd.items() if k.startswith("decoder.")}
-        stem = {k[len("dino_model.patch_embed."):]: v for k, v in sd.items() if k.startswith("dino_model.patch_embed.")}
-        trunk = {k[len("dino_model."):]: v for k, v in sd.items()
-                 if k.startswith("dino_model.") and not k.startswith("dino_model.patch_embed.")}
-        other = [k for k in sd if not (k.startswith("decoder.") or k.startswith("dino_model."))]
-        if other and strict: raise ValueError(f"released state dict: unexpected keys outside dino_model./decoder.: {other[:5]}")
-        summary = dict(decoder=len(dec), stem=len(stem), trunk=len(trunk))
-        if strict:
-            empty = [n for n, d in (("decoder", dec), ("dino_model.patch_embed", stem), ("dino_model (trunk)", trunk)) if not d]
-            if empty: raise ValueError(f"released state dict has no {', '.join(empty)} entries (pass strict=False to load parts)")
-        if dec: self.decoder.load_released_state_dict(dec)
-        if stem:
-            target = self.stem if self.stem is not None else self.trunk.patch_embed
-            missing, unexpected = target.load_state_dict(stem, strict=False)
-            if missing or unexpected:
-                raise ValueError(f"released stem does not fit: missing {missing[:4]}, unexpected {unexpected[:4]} "
-                                 f"(embed {self.encoder.embed!r}, stem widths {self.cfg.encoder.stem_widths})")
-        if trunk: summary.update(self._import_trunk(trunk))
-        return summary
+@patch(as_prop=True)
+def trunk(self: DINOSAE) -> nn.Module: return self.encoder.trunk
 
-    def _import_trunk(self, trunk_sd: dict) -> dict:
-        t = self.trunk
-        filt = getattr(sys.modules[type(t).__module__], "checkpoint_filter_fn", None)
-        meta = "storage_tokens" in trunk_sd
-        if meta and any(k.endswith("qkv.bias") for k in trunk_sd) and not any(n.endswith("attn.q_bias") for n, _ in t.named_parameters()):
-            raise ValueError(f"the released trunk has q/v biases but {t.default_cfg.get('architecture', type(t).__name__)} "
-                             "drops them: use the `_qkvb` timm model (SPEC §11)")
-        extras = {}
-        if meta:
-            if "mask_token" in trunk_sd: extras["mask_token"] = trunk_sd["mask_token"]
-            for k, v in trunk_sd.items():
-                if k.endswith("attn.qkv.bias"): extras[k[:-len("qkv.bias")] + "k_bias"] = v.chunk(3)[1]
-        conv = filt(dict(trunk_sd), t) if filt is not None else dict(trunk_sd)
-        missing, unexpected = t.load_state_dict(conv, strict=False)
-        missing = [k for k in missing if not k.startswith("patch_embed.")]   # the release has no original patchify
-        if missing or unexpected:
-            raise ValueError(f"released trunk does not fit {type(t).__name__}: missing {missing[:4]}, unexpected {unexpected[:4]}")
-        self._released_extras = extras
-        return dict(trunk_tensors=len(conv), teacher_patchify="kept from the trunk's own weights")
+@patch(as_prop=True)
+def latent_channels(self: DINOSAE) -> int: return self.encoder.embed_dim
 
-    @classmethod
-    def from_released(cls, path=None, cfg: Optional[Config] = None, policy: str = "auto") -> "DINOSAE":
-        "The paper model (or `cfg`'s) with the released checkpoint loaded; the file is found through `dino_sae.assets`."
-        from dino_sae import assets
-        file, rec = assets.resolve("dino-sae-release", "require", path)
-        sd = assets.load_weights(file)
-        cfg = (cfg or get_preset("paper-v1")).copy()
-        model = cls(cfg, policy=policy)
-        model.released_summary = model.import_released(sd)
-        model.released_record = rec
-        return model
+@patch
+def latent_shape(self: DINOSAE, image_size: Optional[int] = None) -> tuple:
+    "(C, h, w) of the latent of a square image."
+    s = (image_size or self.cfg.data.image_size) // self.encoder.patch_size
+    return (self.latent_channels, s, s)
 
 # %% ../nbs/api/08_autoencoder.ipynb 13
+@patch
+def set_stage(self: DINOSAE, stage: StageConfig) -> list:
+    "Make exactly the parameters of `stage.train` trainable (the trunk never); returns their names."
+    if stage.train not in ("stem+decoder", "decoder"): raise ValueError(f"stage {stage.name}: train {stage.train!r}")
+    self.requires_grad_(False)
+    self.decoder.requires_grad_(True)
+    if stage.train == "stem+decoder" and self.stem is not None: self.stem.requires_grad_(True)
+    self.stage = stage
+    return [n for n, p in self.named_parameters() if p.requires_grad]
+
+@patch
+def trainable_parameters(self: DINOSAE) -> list: return [p for p in self.parameters() if p.requires_grad]
+
+# %% ../nbs/api/08_autoencoder.ipynb 17
+@patch
+def encode(self: DINOSAE, x: torch.Tensor) -> dict:
+    "Student encoding of images in [-1, 1]: dict(latent=(B, C, h, w), cls=(B, C))."
+    return self.encoder.encode(x)
+
+@patch
+def encode_teacher(self: DINOSAE, x: torch.Tensor) -> dict:
+    "The unmodified DINO trunk's encoding (original patchify), without gradients."
+    return self.encoder.teacher(x)
+
+@patch
+def decode(self: DINOSAE, z: torch.Tensor) -> torch.Tensor:
+    "Latent (B, C, h, w) -> image (B, 3, p·h, p·w) for the trunk's patch size p (16 for DINOv3)."
+    x = self.decoder(z)
+    H, W = z.shape[-2] * self.encoder.patch_size, z.shape[-1] * self.encoder.patch_size
+    if x.shape[-2:] != (H, W):       # [I] patch-14 trunks: the x16 decoder's output is resized to the input size
+        x = F.interpolate(x, size=(H, W), mode="bilinear", align_corners=False, antialias=True)
+    return x
+
+# %% ../nbs/api/08_autoencoder.ipynb 21
+@patch
+def forward(self: DINOSAE, x: torch.Tensor, tau: Optional[float] = None, teacher: bool = False,
+            generator: Optional[torch.Generator] = None) -> dict:
+    "Encode, add latent noise with σ ~ U(0, tau) per sample when `tau`, decode; the teacher's latent when `teacher`."
+    enc_grad = torch.is_grad_enabled() and any(p.requires_grad for p in self.encoder.parameters())
+    with torch.set_grad_enabled(enc_grad):
+        e = self.encode(x)
+    z = e["latent"]
+    if tau: z_in, sigma = add_latent_noise(z, tau, generator)
+    else: z_in, sigma = z, torch.zeros(z.shape[0], device=z.device)
+    out = dict(recon=self.decode(z_in), latent=z, cls=e["cls"], sigma=sigma)
+    if teacher: out["teacher_latent"] = self.encode_teacher(x)["latent"]
+    return out
+
+# %% ../nbs/api/08_autoencoder.ipynb 25
 def sae_train_step(model: DINOSAE, criterion, opt: torch.optim.Optimizer, x: torch.Tensor, stage: StageConfig,
                    step: int = 0, steps_per_epoch: int = 1, disc_opt: Optional[torch.optim.Optimizer] = None,
                    autocast_dtype: Optional[torch.dtype] = None, grad_clip: Optional[float] = None,
@@ -228,3 +142,111 @@ def sae_train_step(model: DINOSAE, criterion, opt: torch.optim.Optimizer, x: tor
         logs.update(d_logs)
     if tau is not None: logs["tau"] = torch.tensor(tau)
     return logs
+
+# %% ../nbs/api/08_autoencoder.ipynb 31
+def _meta_trunk_state_dict(trunk: nn.Module, extras: dict) -> dict:
+    "A timm DINOv3 (Eva) trunk's tensors in Meta's DINOv3 naming (patch_embed excluded)."
+    out, sd = {}, trunk.state_dict()
+    swiglu = any(".mlp.fc1_g." in k for k in sd)
+    for k, v in sd.items():
+        if k.startswith("patch_embed.") or k.startswith("head") or k.startswith("fc_norm"): continue
+        if k.endswith("attn.q_bias"):
+            kb = k[:-len("q_bias")]
+            C = v.shape[0]
+            kbias = extras.get(kb + "k_bias", torch.zeros_like(v))
+            out[kb + "qkv.bias"] = torch.cat([v, kbias.to(v), sd[kb + "v_bias"]])
+            out[kb + "qkv.bias_mask"] = torch.cat([torch.ones(C), torch.zeros(C), torch.ones(C)]).to(v)
+            continue
+        if k.endswith("attn.v_bias"): continue
+        m = k.replace("reg_token", "storage_tokens").replace("gamma_1", "ls1.gamma").replace("gamma_2", "ls2.gamma")
+        if swiglu: m = m.replace("mlp.fc1_g.", "mlp.w1.").replace("mlp.fc1_x.", "mlp.w2.").replace("mlp.fc2.", "mlp.w3.")
+        out[m] = v
+    rope = getattr(trunk, "rope", None)
+    if rope is not None and getattr(rope, "periods", None) is not None: out["rope_embed.periods"] = rope.periods.detach().clone()
+    C = trunk.embed_dim
+    out["mask_token"] = extras.get("mask_token", torch.zeros(1, C, dtype=out["norm.weight"].dtype, device=out["norm.weight"].device))
+    return out
+
+# %% ../nbs/api/08_autoencoder.ipynb 33
+@patch
+def export_released(self: DINOSAE) -> dict:
+    "The state dict in the released checkpoint's layout: `dino_model.*` (Meta's DINOv3 names, stem as patch_embed) and `decoder.*`."
+    sd = {}
+    if self.stem is not None:
+        sd.update({f"dino_model.patch_embed.{k}": v for k, v in self.stem.state_dict().items()})
+    else:
+        sd.update({f"dino_model.patch_embed.{k}": v for k, v in self.trunk.patch_embed.state_dict().items()})
+    is_dinov3 = getattr(self.trunk, "reg_token", None) is not None and getattr(self.trunk, "rope", None) is not None
+    tsd = _meta_trunk_state_dict(self.trunk, self._released_extras) if is_dinov3 else \
+        {k: v for k, v in self.trunk.state_dict().items() if not k.startswith("patch_embed.")}
+    sd.update({f"dino_model.{k}": v for k, v in tsd.items()})
+    sd.update({f"decoder.{k}": v for k, v in self.decoder.released_state_dict().items()})
+    return sd
+
+# %% ../nbs/api/08_autoencoder.ipynb 37
+def _strip_to(sd: dict, anchor: str = "decoder.project_in.") -> dict:
+    "Remove a wrapper prefix (`module.`, `ema_model.`, ...) found in front of `anchor` on every key that has it."
+    hit = next((k for k in sd if anchor in k), None)
+    if hit is None: return sd
+    pre = hit[:hit.index(anchor)]
+    return {k[len(pre):] if pre and k.startswith(pre) else k: v for k, v in sd.items()} if pre else sd
+
+@patch
+def import_released(self: DINOSAE, state_dict: dict, strict: bool = True) -> dict:
+    "Load a released-layout state dict; returns a summary. `strict=False` allows parts (stem/trunk/decoder) to be absent."
+    sd = _strip_to(dict(state_dict))
+    dec = {k[len("decoder."):]: v for k, v in sd.items() if k.startswith("decoder.")}
+    stem = {k[len("dino_model.patch_embed."):]: v for k, v in sd.items() if k.startswith("dino_model.patch_embed.")}
+    trunk = {k[len("dino_model."):]: v for k, v in sd.items()
+             if k.startswith("dino_model.") and not k.startswith("dino_model.patch_embed.")}
+    other = [k for k in sd if not (k.startswith("decoder.") or k.startswith("dino_model."))]
+    if other and strict: raise ValueError(f"released state dict: unexpected keys outside dino_model./decoder.: {other[:5]}")
+    summary = dict(decoder=len(dec), stem=len(stem), trunk=len(trunk))
+    if strict:
+        empty = [n for n, d in (("decoder", dec), ("dino_model.patch_embed", stem), ("dino_model (trunk)", trunk)) if not d]
+        if empty: raise ValueError(f"released state dict has no {', '.join(empty)} entries (pass strict=False to load parts)")
+    if dec: self.decoder.load_released_state_dict(dec)
+    if stem:
+        target = self.stem if self.stem is not None else self.trunk.patch_embed
+        missing, unexpected = target.load_state_dict(stem, strict=False)
+        if missing or unexpected:
+            raise ValueError(f"released stem does not fit: missing {missing[:4]}, unexpected {unexpected[:4]} "
+                             f"(embed {self.encoder.embed!r}, stem widths {self.cfg.encoder.stem_widths})")
+    if trunk: summary.update(self._import_trunk(trunk))
+    return summary
+
+# %% ../nbs/api/08_autoencoder.ipynb 39
+@patch
+def _import_trunk(self: DINOSAE, trunk_sd: dict) -> dict:
+    "Load a trunk state dict (Meta's or timm's names) through the timm model's checkpoint filter; returns a summary."
+    t = self.trunk
+    filt = getattr(sys.modules[type(t).__module__], "checkpoint_filter_fn", None)
+    meta = "storage_tokens" in trunk_sd
+    if meta and any(k.endswith("qkv.bias") for k in trunk_sd) and not any(n.endswith("attn.q_bias") for n, _ in t.named_parameters()):
+        raise ValueError(f"the released trunk has q/v biases but {t.default_cfg.get('architecture', type(t).__name__)} "
+                         "drops them: use the `_qkvb` timm model (SPEC §11)")
+    extras = {}
+    if meta:
+        if "mask_token" in trunk_sd: extras["mask_token"] = trunk_sd["mask_token"]
+        for k, v in trunk_sd.items():
+            if k.endswith("attn.qkv.bias"): extras[k[:-len("qkv.bias")] + "k_bias"] = v.chunk(3)[1]
+    conv = filt(dict(trunk_sd), t) if filt is not None else dict(trunk_sd)
+    missing, unexpected = t.load_state_dict(conv, strict=False)
+    missing = [k for k in missing if not k.startswith("patch_embed.")]   # the release has no original patchify
+    if missing or unexpected:
+        raise ValueError(f"released trunk does not fit {type(t).__name__}: missing {missing[:4]}, unexpected {unexpected[:4]}")
+    self._released_extras = extras
+    return dict(trunk_tensors=len(conv), teacher_patchify="kept from the trunk's own weights")
+
+# %% ../nbs/api/08_autoencoder.ipynb 46
+@patch(cls_method=True)
+def from_released(cls: DINOSAE, path=None, cfg: Optional[Config] = None, policy: str = "auto") -> "DINOSAE":
+    "The paper model (or `cfg`'s) with the released checkpoint loaded; the file is found through `dino_sae.assets`."
+    from dino_sae import assets
+    file, rec = assets.resolve("dino-sae-release", "require", path)
+    sd = assets.load_weights(file)
+    cfg = (cfg or get_preset("paper-v1")).copy()
+    model = cls(cfg, policy=policy)
+    model.released_summary = model.import_released(sd)
+    model.released_record = rec
+    return model
