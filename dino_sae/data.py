@@ -10,6 +10,7 @@ from typing import Callable, Optional
 
 import numpy as np
 import torch
+from fastcore.basics import patch
 from PIL import Image, ImageFile, ImageOps
 from torch.utils.data import Dataset, DataLoader, DistributedSampler
 
@@ -111,81 +112,110 @@ def has_image_files(folder) -> bool:
     "Does `folder` (recursively) hold a non-hidden file with an image extension?"
     return any(p.suffix.lower() in IMG_EXTS and not p.name.startswith(".") and p.is_file() for p in Path(folder).rglob("*"))
 
+def _class_folders(root: Path) -> tuple:
+    "The class folders of `root` that hold an image (sorted by name), and those without any (warned about)."
+    found = sorted(d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
+    empty = [c for c in found if not has_image_files(root / c)]
+    if empty:
+        warnings.warn(f"data: {root}: {len(empty)} class folder(s) without images skipped, not counted "
+                      f"as classes: {', '.join(empty[:5])}{' ...' if len(empty) > 5 else ''}")
+    return [c for c in found if c not in empty], empty
+
+# %% ../nbs/api/01_data.ipynb 31
 class ImageFolderDataset(Dataset):
     "Images of `root/<class>/*` as `(image in [-1, 1] of shape (3, S, S), label)`, ADM centre-cropped to S = `image_size`."
-    def __init__(self, root, image_size: int, hflip: bool = False, seed: int = 0, scan: Optional[bool] = None,
-                 scan_limit: int = 50_000, classes: Optional[list] = None, crop: str = "center"):
+    def __init__(self,
+                 root,                              # the folder of class folders
+                 image_size: int,                   # S, the side of the square crop
+                 hflip: bool = False,               # flip on a coin hashed from (seed, epoch, index)
+                 seed: int = 0,                     # seed of the flips and of the crop positions
+                 scan: Optional[bool] = None,       # decode every file up front (None: when at most `scan_limit` files)
+                 scan_limit: int = 50_000,          # the largest folder scanned when `scan` is None
+                 classes: Optional[list] = None,    # class folder names (None: every folder with an image, sorted)
+                 crop: str = "center"):             # "center" (ADM) or "resize_random" (RAE's stage-1 crop)
         self.root, self.image_size, self.hflip, self.seed, self.epoch = Path(root), image_size, hflip, seed, 0
         if crop not in ("center", "resize_random"): raise ValueError(f"crop {crop!r}: choose 'center' or 'resize_random'")
         self.crop = crop
         if not self.root.is_dir(): raise FileNotFoundError(f"image folder not found: {self.root}")
-        self.empty_classes = []                     # class folders without any image file: not classes
-        if classes is None:
-            found = sorted(d.name for d in self.root.iterdir() if d.is_dir() and not d.name.startswith("."))
-            self.empty_classes = [c for c in found if not has_image_files(self.root / c)]
-            if self.empty_classes:
-                warnings.warn(f"data: {self.root}: {len(self.empty_classes)} class folder(s) without images skipped, not counted "
-                              f"as classes: {', '.join(self.empty_classes[:5])}{' ...' if len(self.empty_classes) > 5 else ''}")
-            classes = [c for c in found if c not in self.empty_classes]
-        self.classes = list(classes)
+        # empty_classes: class folders without any image file, which are not classes
+        self.classes, self.empty_classes = _class_folders(self.root) if classes is None else (list(classes), [])
         if not self.classes: raise ValueError(f"{self.root}: no class folders with images (expected {self.root}/<class>/<image>)")
         self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
-        self.samples, self.skipped = [], []          # skipped: (path, reason)
-        for c in self.classes:
-            d = self.root / c
-            if not d.is_dir(): continue
-            for p in sorted(d.rglob("*")):
-                if not p.is_file() or p.name.startswith("."): continue
-                if p.suffix.lower() not in IMG_EXTS: self.skipped.append((str(p), "not an image file")); continue
-                if p.stat().st_size == 0: self.skipped.append((str(p), "zero bytes")); continue
-                self.samples.append((str(p), self.class_to_idx[c]))
-        if scan or (scan is None and len(self.samples) <= scan_limit):
-            good = []
-            for p, y in self.samples:
-                try: load_image(p); good.append((p, y))
-                except Exception as e: self.skipped.append((p, f"cannot be decoded ({type(e).__name__}: {e})"))
-            self.samples = good
+        self.samples, self.skipped = self._list_files()          # skipped: (path, reason)
+        if scan or (scan is None and len(self.samples) <= scan_limit): self.samples = self._decodable(self.samples)
         if not self.samples:
             raise ValueError(f"{self.root}: no usable image among {len(self.skipped)} files"
                              + (f" (e.g. {self.skipped[0][0]}: {self.skipped[0][1]})" if self.skipped else ""))
         self.targets = [y for _, y in self.samples]
 
-    def skip_summary(self) -> Optional[str]:
-        "One line: how many files were skipped and why (None when none was)."
-        if not self.skipped: return None
-        why: dict = {}
-        for _, r in self.skipped: k = r.split(" (")[0]; why[k] = why.get(k, 0) + 1
-        return (f"data: {len(self.skipped)} of {len(self.skipped) + len(self.samples)} files under {self.root} skipped ("
-                + ", ".join(f"{n} {k}" for k, n in why.items()) + ")")
+# %% ../nbs/api/01_data.ipynb 32
+@patch
+def _list_files(self: ImageFolderDataset) -> tuple:
+    "The files of the classes as (path, label), and those skipped on sight (hidden, not an image, empty) as (path, reason)."
+    samples, skipped = [], []
+    for c in self.classes:
+        d = self.root / c
+        if not d.is_dir(): continue
+        for p in sorted(d.rglob("*")):
+            if not p.is_file() or p.name.startswith("."): continue
+            if p.suffix.lower() not in IMG_EXTS: skipped.append((str(p), "not an image file")); continue
+            if p.stat().st_size == 0: skipped.append((str(p), "zero bytes")); continue
+            samples.append((str(p), self.class_to_idx[c]))
+    return samples, skipped
 
-    def __len__(self): return len(self.samples)
-    def set_epoch(self, epoch: int): self.epoch = epoch
+@patch
+def _decodable(self: ImageFolderDataset, samples: list) -> list:
+    "The `samples` that decode; the others go to `.skipped` with the reason."
+    good = []
+    for p, y in samples:
+        try: load_image(p); good.append((p, y))
+        except Exception as e: self.skipped.append((p, f"cannot be decoded ({type(e).__name__}: {e})"))
+    return good
 
-    def load(self, i: int, key: Optional[int] = None) -> torch.Tensor:
-        "Image `i` in [-1, 1], without flip: centre-cropped, or RAE's resize + crop placed by `key` (`crop='resize_random'`)."
-        im = load_image(self.samples[i][0])
-        if self.crop == "resize_random" and key is not None: return to_tensor(resize_random_crop_arr(im, self.image_size, key))
-        return to_tensor(center_crop_arr(im, self.image_size))
+# %% ../nbs/api/01_data.ipynb 34
+@patch
+def load(self: ImageFolderDataset, i: int, key: Optional[int] = None) -> torch.Tensor:
+    "Image `i` in [-1, 1], without flip: centre-cropped, or RAE's resize + crop placed by `key` (`crop='resize_random'`)."
+    im = load_image(self.samples[i][0])
+    if self.crop == "resize_random" and key is not None: return to_tensor(resize_random_crop_arr(im, self.image_size, key))
+    return to_tensor(center_crop_arr(im, self.image_size))
 
-    def __getitem__(self, i: int):
-        for k in range(len(self.samples)):
-            j = (i + k) % len(self.samples)
-            try: x = self.load(j, crop_key(self.seed, self.epoch, i))
-            except Exception as e:
-                p = self.samples[j][0]
-                if all(p != s for s, _ in self.skipped):
-                    self.skipped.append((p, f"cannot be decoded ({type(e).__name__}: {e})"))
-                    warnings.warn(f"data: skipping {p}: {type(e).__name__}: {e}")
-                continue
-            if self.hflip and coin(self.seed, self.epoch, i): x = x.flip(-1)
-            return x, self.samples[j][1]
-        raise RuntimeError(f"{self.root}: no image could be decoded")
-
-    def __repr__(self):
-        return (f"ImageFolderDataset({self.root}, {len(self)} images, {len(self.classes)} classes, "
-                f"{len(self.skipped)} skipped, size {self.image_size})")
+@patch
+def __getitem__(self: ImageFolderDataset, i: int):
+    for k in range(len(self.samples)):
+        j = (i + k) % len(self.samples)
+        try: x = self.load(j, crop_key(self.seed, self.epoch, i))
+        except Exception as e:
+            p = self.samples[j][0]
+            if all(p != s for s, _ in self.skipped):
+                self.skipped.append((p, f"cannot be decoded ({type(e).__name__}: {e})"))
+                warnings.warn(f"data: skipping {p}: {type(e).__name__}: {e}")
+            continue
+        if self.hflip and coin(self.seed, self.epoch, i): x = x.flip(-1)
+        return x, self.samples[j][1]
+    raise RuntimeError(f"{self.root}: no image could be decoded")
 
 # %% ../nbs/api/01_data.ipynb 35
+@patch
+def skip_summary(self: ImageFolderDataset) -> Optional[str]:
+    "One line: how many files were skipped and why (None when none was)."
+    if not self.skipped: return None
+    why: dict = {}
+    for _, r in self.skipped: k = r.split(" (")[0]; why[k] = why.get(k, 0) + 1
+    return (f"data: {len(self.skipped)} of {len(self.skipped) + len(self.samples)} files under {self.root} skipped ("
+            + ", ".join(f"{n} {k}" for k, n in why.items()) + ")")
+
+@patch
+def __len__(self: ImageFolderDataset): return len(self.samples)
+@patch
+def set_epoch(self: ImageFolderDataset, epoch: int): self.epoch = epoch
+
+@patch
+def __repr__(self: ImageFolderDataset):
+    return (f"ImageFolderDataset({self.root}, {len(self)} images, {len(self.classes)} classes, "
+            f"{len(self.skipped)} skipped, size {self.image_size})")
+
+# %% ../nbs/api/01_data.ipynb 41
 SAMPLE_PHOTOS = ("astronaut", "chelsea", "coffee", "hubble_deep_field", "immunohistochemistry", "retina", "rocket",
                  "stereo_motorcycle", "camera", "coins", "moon", "brick", "grass", "gravel", "page", "clock")
 SAMPLE_SIZE, SAMPLE_CROPS, SAMPLE_SCALES = 128, 30, (1.0, 0.85, 0.7, 0.55, 0.45)
@@ -203,6 +233,7 @@ def _photo(name: str) -> np.ndarray:
     if isinstance(a, tuple): a = a[0]                        # stereo_motorcycle: (left, right, disparity)
     return a
 
+# %% ../nbs/api/01_data.ipynb 42
 def _sample_crops(a: np.ndarray):
     "The deterministic crops of one photograph: list of (split, PIL image)."
     im = Image.fromarray(a)
@@ -215,6 +246,7 @@ def _sample_crops(a: np.ndarray):
         out.append(("val" if k % 6 == 5 else "train", crop))
     return out
 
+# %% ../nbs/api/01_data.ipynb 46
 def build_sample_set(root=None) -> Path:
     "Build (once) the embedded sample set and return its folder (with `train/` and `val/` inside)."
     root = Path(root) if root is not None else default_data_dir() / "sample"
@@ -244,7 +276,7 @@ def sample_set_digest(root) -> str:
     "One sha256 over the sample set's manifest of file hashes."
     return hashlib.sha256(json.dumps(json.loads((Path(root) / "manifest.json").read_text())["files"], sort_keys=True).encode()).hexdigest()
 
-# %% ../nbs/api/01_data.ipynb 39
+# %% ../nbs/api/01_data.ipynb 50
 def dataset_root(data_cfg) -> Path:
     "The dataset's root folder: `data_cfg.root`, or the embedded sample set (built on first use)."
     return Path(data_cfg.root).expanduser() if data_cfg.root else build_sample_set()
@@ -258,6 +290,7 @@ def dataset_from_config(data_cfg, split: str = "train", seed: int = 0, hflip: Op
     flip = (data_cfg.hflip and split == "train") if hflip is None else hflip
     return ImageFolderDataset(d, data_cfg.image_size, hflip=flip, seed=seed, crop=crop)
 
+# %% ../nbs/api/01_data.ipynb 53
 def _dist_info():
     if torch.distributed.is_available() and torch.distributed.is_initialized():
         return torch.distributed.get_rank(), torch.distributed.get_world_size()
@@ -270,8 +303,16 @@ class _WorkerSeed:
         np.random.seed(s); torch.manual_seed(s)
         import random; random.seed(s)
 
-def build_loader(dataset, batch_size: int, shuffle: bool = True, seed: int = 0, epoch: int = 0, drop_last: bool = True,
-                 num_workers: int = 0, rank: Optional[int] = None, world_size: Optional[int] = None, **kw) -> DataLoader:
+def build_loader(dataset,                             # any map-style dataset (`set_epoch` is called when it has one)
+                 batch_size: int,                     # per rank
+                 shuffle: bool = True,                # shuffle by (seed, epoch)
+                 seed: int = 0,                       # seed of the order and of the workers
+                 epoch: int = 0,                      # the epoch to load
+                 drop_last: bool = True,              # drop the last incomplete batch (and pad nothing)
+                 num_workers: int = 0,                # DataLoader worker processes
+                 rank: Optional[int] = None,          # this rank (None: from the process group, else 0)
+                 world_size: Optional[int] = None,    # the number of ranks (None: from the process group, else 1)
+                 **kw) -> DataLoader:                 # passed on to `DataLoader`
     "A DataLoader over this rank's share of `dataset` for `epoch` (`batch_size` is per rank)."
     r, w = _dist_info()
     rank, world_size = (r if rank is None else rank), (w if world_size is None else world_size)
@@ -283,31 +324,42 @@ def build_loader(dataset, batch_size: int, shuffle: bool = True, seed: int = 0, 
                       worker_init_fn=_WorkerSeed(seed * 7919 + rank * 104729 + epoch * 31), generator=g,
                       persistent_workers=False, **kw)
 
-# %% ../nbs/api/01_data.ipynb 43
+# %% ../nbs/api/01_data.ipynb 57
 def _atomic_write_bytes(path: Path, data: bytes):
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
     with open(tmp, "wb") as f:
         f.write(data); f.flush(); os.fsync(f.fileno())
     os.replace(tmp, path)
 
-@torch.no_grad()
-def write_latent_cache(encode: Callable, dataset, out_dir, batch_size: int = 64, shard_size: int = 4096,
-                       hflip: bool = True, rank: int = 0, world_size: int = 1, device=None, meta: Optional[dict] = None) -> Path:
-    "Encode this rank's share of `dataset` (items `(image, label)`, no random flips) with `encode` into `out_dir`."
+def _flush_shard(buf: dict, out: Path, rank: int, shards: list):
+    "Write the buffered latents as the next shard of `rank` (atomically), note it in `shards` and empty `buf`."
+    if not buf["index"]: return
     from safetensors.torch import save
+    t = {k: torch.cat(v).contiguous() if k in ("latents", "latents_flip") else torch.tensor(sum(v, []))
+         for k, v in buf.items() if v}
+    name = f"shard-{rank:03d}-{len(shards):05d}.safetensors"
+    data = save(t, metadata={"rank": str(rank)})
+    _atomic_write_bytes(out / name, data)
+    shards.append(dict(file=name, count=len(t["index"]), sha256=hashlib.sha256(data).hexdigest(), bytes=len(data)))
+    for v in buf.values(): v.clear()
+
+# %% ../nbs/api/01_data.ipynb 58
+@torch.no_grad()
+def write_latent_cache(encode: Callable,                  # images (B, 3, S, S) in [-1, 1] -> latents (B, C, h, w)
+                       dataset,                           # items `(image, label)`, without random flips
+                       out_dir,                           # the cache folder (created)
+                       batch_size: int = 64,              # images per `encode` call
+                       shard_size: int = 4096,            # items per shard (a shard closes once it holds at least this many)
+                       hflip: bool = True,                # also store the latent of each flipped image
+                       rank: int = 0,                     # this rank encodes items rank, rank + world_size, ...
+                       world_size: int = 1,               # the number of ranks writing the cache
+                       device=None,                       # where the images go before `encode` (None: left where they are)
+                       meta: Optional[dict] = None        # stored in the index (e.g. the encoder's provenance)
+                      ) -> Path:
+    "Encode this rank's share of `dataset` with `encode` into `out_dir`: fp16 shards and `index-<rank>.json`."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     ids = list(range(rank, len(dataset), world_size))
-    shards, buf = [], dict(latents=[], latents_flip=[], labels=[], index=[])
-    def flush():
-        if not buf["index"]: return
-        t = {k: torch.cat(v).contiguous() if k in ("latents", "latents_flip") else torch.tensor(sum(v, []))
-             for k, v in buf.items() if v}
-        name = f"shard-{rank:03d}-{len(shards):05d}.safetensors"
-        data = save(t, metadata={"rank": str(rank)})
-        _atomic_write_bytes(out / name, data)
-        shards.append(dict(file=name, count=len(t["index"]), sha256=hashlib.sha256(data).hexdigest(), bytes=len(data)))
-        for v in buf.values(): v.clear()
-    shape = None
+    shards, buf, shape = [], dict(latents=[], latents_flip=[], labels=[], index=[]), None
     for s in range(0, len(ids), batch_size):
         chunk = ids[s:s + batch_size]
         items = [dataset[i] for i in chunk]
@@ -317,48 +369,29 @@ def write_latent_cache(encode: Callable, dataset, out_dir, batch_size: int = 64,
         buf["latents"].append(z.half().cpu())
         if hflip: buf["latents_flip"].append(encode(x.flip(-1)).float().half().cpu())
         buf["labels"].append([int(it[1]) for it in items]); buf["index"].append(chunk)
-        if sum(len(c) for c in buf["index"]) >= shard_size: flush()
-    flush()
+        if sum(len(c) for c in buf["index"]) >= shard_size: _flush_shard(buf, out, rank, shards)
+    _flush_shard(buf, out, rank, shards)
     index = dict(rank=rank, world_size=world_size, count=len(ids), shape=shape, dtype="float16", hflip=hflip,
                  shards=shards, meta=meta or {})
     _atomic_write_bytes(out / f"index-{rank:03d}.json", json.dumps(index, indent=1).encode())
     return out
 
+# %% ../nbs/api/01_data.ipynb 60
 class LatentCacheDataset(Dataset):
     "Items `(latent (C, h, w) float32, label)` from a latent cache; the flipped latent on a hashed coin when `hflip`."
     def __init__(self, root, hflip: bool = True, seed: int = 0, verify: str = "sha256"):
         self.root, self.seed, self.epoch = Path(root), seed, 0
-        idx = sorted(self.root.glob("index-*.json"))
-        if not idx: raise FileNotFoundError(f"latent cache {self.root}: no index-*.json (was the cache written completely?)")
-        self.indices = [json.loads(p.read_text()) for p in idx]
-        ws = {i["world_size"] for i in self.indices}
-        if len(ws) != 1 or len(self.indices) != ws.pop():
-            raise ValueError(f"latent cache {self.root}: {len(self.indices)} index files for world sizes "
-                             f"{sorted(i['world_size'] for i in self.indices)}; a rank's part is missing")
+        self.indices = self._read_indices()
         self.hflip = hflip and all(i["hflip"] for i in self.indices)
         self.items, self._files = [], []
         for ix in self.indices:
             for sh in ix["shards"]:
-                p = self.root / sh["file"]
-                if not p.exists(): raise FileNotFoundError(f"latent cache: shard {p} is missing")
-                if p.stat().st_size != sh["bytes"]:
-                    raise ValueError(f"latent cache: shard {p} has {p.stat().st_size} bytes, expected {sh['bytes']} (truncated?)")
-                if verify == "sha256" and hashlib.sha256(p.read_bytes()).hexdigest() != sh["sha256"]:
-                    raise ValueError(f"latent cache: shard {p} fails its sha256 check (corrupted?)")
-                self._files.append(p)
+                self._files.append(self._checked_shard(sh, verify))
                 self.items += [(len(self._files) - 1, j) for j in range(sh["count"])]
         self.shape = tuple(self.indices[0]["shape"]) if self.indices[0]["shape"] else None
         self._handles = {}
         self.labels = torch.cat([self._open(f).get_tensor("labels") for f in range(len(self._files))]) \
                       if self._files else torch.zeros(0, dtype=torch.long)
-
-    def _open(self, f: int):
-        from safetensors import safe_open
-        if f not in self._handles: self._handles[f] = safe_open(str(self._files[f]), "pt")
-        return self._handles[f]
-
-    def __getstate__(self):          # handles are per process (DataLoader workers reopen them)
-        s = self.__dict__.copy(); s["_handles"] = {}; return s
 
     def __len__(self): return len(self.items)
     def set_epoch(self, epoch: int): self.epoch = epoch
@@ -367,3 +400,38 @@ class LatentCacheDataset(Dataset):
         f, j = self.items[i]
         key = "latents_flip" if self.hflip and coin(self.seed, self.epoch, i, salt=1) else "latents"
         return self._open(f).get_slice(key)[j].float(), int(self.labels[i])
+
+# %% ../nbs/api/01_data.ipynb 61
+@patch
+def _read_indices(self: LatentCacheDataset) -> list:
+    "Every rank's `index-<rank>.json`, refused when one is missing."
+    idx = sorted(self.root.glob("index-*.json"))
+    if not idx: raise FileNotFoundError(f"latent cache {self.root}: no index-*.json (was the cache written completely?)")
+    indices = [json.loads(p.read_text()) for p in idx]
+    ws = {i["world_size"] for i in indices}
+    if len(ws) != 1 or len(indices) != ws.pop():
+        raise ValueError(f"latent cache {self.root}: {len(indices)} index files for world sizes "
+                         f"{sorted(i['world_size'] for i in indices)}; a rank's part is missing")
+    return indices
+
+@patch
+def _checked_shard(self: LatentCacheDataset, sh: dict, verify: str) -> Path:
+    "The path of shard `sh` once it exists with its recorded size (and sha256 when `verify == 'sha256'`)."
+    p = self.root / sh["file"]
+    if not p.exists(): raise FileNotFoundError(f"latent cache: shard {p} is missing")
+    if p.stat().st_size != sh["bytes"]:
+        raise ValueError(f"latent cache: shard {p} has {p.stat().st_size} bytes, expected {sh['bytes']} (truncated?)")
+    if verify == "sha256" and hashlib.sha256(p.read_bytes()).hexdigest() != sh["sha256"]:
+        raise ValueError(f"latent cache: shard {p} fails its sha256 check (corrupted?)")
+    return p
+
+# %% ../nbs/api/01_data.ipynb 63
+@patch
+def _open(self: LatentCacheDataset, f: int):
+    from safetensors import safe_open
+    if f not in self._handles: self._handles[f] = safe_open(str(self._files[f]), "pt")
+    return self._handles[f]
+
+@patch
+def __getstate__(self: LatentCacheDataset):          # handles are per process (DataLoader workers reopen them)
+    s = self.__dict__.copy(); s["_handles"] = {}; return s
