@@ -5,8 +5,11 @@
 # %% ../nbs/api/09_dit.ipynb 3
 from __future__ import annotations
 import math, re
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Optional
+
+from fastcore.basics import patch
 
 import torch
 import torch.nn as nn
@@ -30,6 +33,7 @@ class FourierTimeEmbed(nn.Module):
         a = (2 * math.pi) * t.float()[:, None] * self.freqs.float()[None]
         return self.mlp(torch.cat([torch.sin(a), torch.cos(a)], dim=-1).to(self.mlp[0].weight.dtype))
 
+# %% ../nbs/api/09_dit.ipynb 8
 def sincos_pos_embed(dim: int, grid: tuple) -> torch.Tensor:
     "Fixed 2-D sin-cos position table `(gh*gw, dim)`, row-major tokens: first half encodes the column, second the row."
     if dim % 4: raise ValueError(f"sin-cos position embedding needs a width divisible by 4, got {dim}")
@@ -39,6 +43,7 @@ def sincos_pos_embed(dim: int, grid: tuple) -> torch.Tensor:
     def enc(p): a = p.reshape(-1, 1) * omega[None]; return torch.cat([torch.sin(a), torch.cos(a)], dim=1)
     return torch.cat([enc(cols), enc(rows)], dim=1).float()
 
+# %% ../nbs/api/09_dit.ipynb 10
 class Rope2D(nn.Module):
     "2-D rotary position embedding on `(B, heads, L, head_dim)` queries/keys of a row-major `grid` of tokens."
     def __init__(self, head_dim: int, grid: tuple, theta: float = 10000.0):
@@ -57,7 +62,7 @@ class Rope2D(nn.Module):
         rot = torch.stack([-x2, x1], dim=-1).flatten(-2)        # (x1, x2) -> (-x2, x1) on each channel pair
         return (x * self.cos + rot * self.sin).to(x.dtype)
 
-# %% ../nbs/api/09_dit.ipynb 8
+# %% ../nbs/api/09_dit.ipynb 14
 class Attention(nn.Module):
     "Multi-head self-attention with optional qk-RMSNorm and RoPE, through `F.scaled_dot_product_attention`."
     def __init__(self, dim: int, heads: int, qk_norm: bool = False):
@@ -76,6 +81,7 @@ class Attention(nn.Module):
         o = F.scaled_dot_product_attention(q, k, v)
         return self.proj(o.transpose(1, 2).reshape(B, L, D))
 
+# %% ../nbs/api/09_dit.ipynb 16
 class SwiGLU(nn.Module):
     "SwiGLU MLP: w3(silu(a) * b) with [a, b] = w12(x)."
     def __init__(self, dim: int, hidden: int):
@@ -86,6 +92,7 @@ class SwiGLU(nn.Module):
         a, b = self.w12(x).chunk(2, dim=-1)
         return self.w3(F.silu(a) * b)
 
+# %% ../nbs/api/09_dit.ipynb 18
 def _mod(c: torch.Tensor) -> torch.Tensor: return c[:, None] if c.ndim == 2 else c   # (B, D) -> (B, 1, D)
 
 class DiTBlock(nn.Module):
@@ -102,6 +109,7 @@ class DiTBlock(nn.Module):
         x = x + g1 * self.attn(self.norm1(x) * (1 + sc1) + sh1, rope)
         return x + g2 * self.mlp(self.norm2(x) * (1 + sc2) + sh2)
 
+# %% ../nbs/api/09_dit.ipynb 19
 class FinalLayer(nn.Module):
     "RMSNorm, adaLN shift/scale (no gate), Linear to the output channels of each patch."
     def __init__(self, dim: int, out: int):
@@ -114,7 +122,7 @@ class FinalLayer(nn.Module):
         sh, sc = _mod(self.adaLN(c)).chunk(2, dim=-1)
         return self.linear(self.norm(x) * (1 + sc) + sh)
 
-# %% ../nbs/api/09_dit.ipynb 10
+# %% ../nbs/api/09_dit.ipynb 21
 def _pair(s) -> tuple: return (int(s), int(s)) if isinstance(s, (int, float)) else tuple(int(v) for v in s)
 
 class _DiTBase(nn.Module):
@@ -135,56 +143,73 @@ class _DiTBase(nn.Module):
         self.rope = Rope2D(hidden // heads, self.grid)
         self.blocks = nn.ModuleList([DiTBlock(hidden, heads, mlp_ratio, qk_norm) for _ in range(depth)])
 
-    @property
-    def null_class(self) -> int:
-        "The label of the unconditional (null) class used for classifier-free guidance."
-        return self.num_classes
+# %% ../nbs/api/09_dit.ipynb 23
+@patch(as_prop=True)
+def null_class(self: _DiTBase) -> int:
+    "The label of the unconditional (null) class used for classifier-free guidance."
+    return self.num_classes
 
-    def _patchify(self, x: torch.Tensor) -> torch.Tensor:
-        B, C, H, W = x.shape
-        if (C, H, W) != (self.in_channels, *self.input_size):
-            raise ValueError(f"{type(self).__name__} expects inputs (B, {self.in_channels}, {self.input_size[0]}, "
-                             f"{self.input_size[1]}), got {tuple(x.shape)}")
-        p, (gh, gw) = self.patch, self.grid
-        return x.reshape(B, C, gh, p, gw, p).permute(0, 2, 4, 1, 3, 5).reshape(B, gh * gw, C * p * p)
+@patch
+def _patchify(self: _DiTBase, x: torch.Tensor) -> torch.Tensor:
+    B, C, H, W = x.shape
+    if (C, H, W) != (self.in_channels, *self.input_size):
+        raise ValueError(f"{type(self).__name__} expects inputs (B, {self.in_channels}, {self.input_size[0]}, "
+                         f"{self.input_size[1]}), got {tuple(x.shape)}")
+    p, (gh, gw) = self.patch, self.grid
+    return x.reshape(B, C, gh, p, gw, p).permute(0, 2, 4, 1, 3, 5).reshape(B, gh * gw, C * p * p)
 
-    def _unpatchify(self, x: torch.Tensor) -> torch.Tensor:
-        B, p, (gh, gw), C = x.shape[0], self.patch, self.grid, self.in_channels
-        return x.reshape(B, gh, gw, C, p, p).permute(0, 3, 1, 4, 2, 5).reshape(B, C, gh * p, gw * p)
+@patch
+def _unpatchify(self: _DiTBase, x: torch.Tensor) -> torch.Tensor:
+    B, p, (gh, gw), C = x.shape[0], self.patch, self.grid, self.in_channels
+    return x.reshape(B, gh, gw, C, p, p).permute(0, 3, 1, 4, 2, 5).reshape(B, C, gh * p, gw * p)
 
-    def _run(self, block, x, c, rope):
-        if self.gradient_checkpointing and self.training and torch.is_grad_enabled():
-            return torch.utils.checkpoint.checkpoint(block, x, c, rope, use_reentrant=False)
-        return block(x, c, rope)
+# %% ../nbs/api/09_dit.ipynb 25
+@patch
+def _run(self: _DiTBase, block, x, c, rope):
+    if self.gradient_checkpointing and self.training and torch.is_grad_enabled():
+        return torch.utils.checkpoint.checkpoint(block, x, c, rope, use_reentrant=False)
+    return block(x, c, rope)
 
-    def initialize_weights(self, linear_init: str = "xavier"):
-        "DiT initialisation with adaLN-Zero (the untrained model outputs zeros); other Linears Xavier or PyTorch's default."
-        if linear_init not in ("xavier", "torch"): raise ValueError(f"linear_init {linear_init!r}: choose 'xavier' or 'torch'")
-        for m in self.modules():
-            if isinstance(m, nn.Linear) and linear_init == "xavier":
-                nn.init.xavier_uniform_(m.weight)
-                nn.init.zeros_(m.bias)
-        for emb in (getattr(self, "x_embed", None), getattr(self, "s_embed", None)):   # patch embeddings: Xavier always
-            if emb is not None: nn.init.xavier_uniform_(emb.weight); nn.init.zeros_(emb.bias)
-        nn.init.normal_(self.y_embed.weight, std=0.02)
-        nn.init.normal_(self.t_embed.mlp[0].weight, std=0.02)
-        nn.init.normal_(self.t_embed.mlp[2].weight, std=0.02)
-        for m in self.modules():
-            if isinstance(m, (DiTBlock, FinalLayer)):
-                nn.init.zeros_(m.adaLN[-1].weight); nn.init.zeros_(m.adaLN[-1].bias)
-        nn.init.zeros_(self.final.linear.weight); nn.init.zeros_(self.final.linear.bias)
-        with torch.no_grad(): self.pos_embed.copy_(sincos_pos_embed(self.pos_embed.shape[-1], self.grid)[None])
+@patch
+def blocks_list(self: _DiTBase) -> list:
+    "Every transformer block (for FSDP wrapping or activation checkpointing by the trainer)."
+    return [m for m in self.modules() if isinstance(m, DiTBlock)]
 
-    def blocks_list(self) -> list:
-        "Every transformer block (for FSDP wrapping or activation checkpointing by the trainer)."
-        return [m for m in self.modules() if isinstance(m, DiTBlock)]
+# %% ../nbs/api/09_dit.ipynb 27
+@patch
+def initialize_weights(self: _DiTBase, linear_init: str = "xavier"):
+    "DiT initialisation with adaLN-Zero (the untrained model outputs zeros); other Linears Xavier or PyTorch's default."
+    if linear_init not in ("xavier", "torch"): raise ValueError(f"linear_init {linear_init!r}: choose 'xavier' or 'torch'")
+    for m in self.modules():
+        if isinstance(m, nn.Linear) and linear_init == "xavier":
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    for emb in (getattr(self, "x_embed", None), getattr(self, "s_embed", None)):   # patch embeddings: Xavier always
+        if emb is not None: nn.init.xavier_uniform_(emb.weight); nn.init.zeros_(emb.bias)
+    nn.init.normal_(self.y_embed.weight, std=0.02)
+    nn.init.normal_(self.t_embed.mlp[0].weight, std=0.02)
+    nn.init.normal_(self.t_embed.mlp[2].weight, std=0.02)
+    for m in self.modules():
+        if isinstance(m, (DiTBlock, FinalLayer)):
+            nn.init.zeros_(m.adaLN[-1].weight); nn.init.zeros_(m.adaLN[-1].bias)
+    nn.init.zeros_(self.final.linear.weight); nn.init.zeros_(self.final.linear.bias)
+    with torch.no_grad(): self.pos_embed.copy_(sincos_pos_embed(self.pos_embed.shape[-1], self.grid)[None])
 
-
+# %% ../nbs/api/09_dit.ipynb 29
 class LightningDiT(_DiTBase):
     "LightningDiT: patch embedding + sin-cos table, `depth` adaLN-Zero blocks with RoPE/RMSNorm/SwiGLU, final layer."
-    def __init__(self, in_channels: int, input_size, num_classes: int, hidden: int = 1152, depth: int = 28,
-                 heads: int = 16, patch: int = 1, mlp_ratio: float = 4.0, qk_norm: bool = False, freq_dim: int = 256,
-                 linear_init: str = "xavier"):
+    def __init__(self,
+                 in_channels: int,             # latent channels C
+                 input_size,                   # latent size h (or (h, w))
+                 num_classes: int,             # real classes; label num_classes is the null class
+                 hidden: int = 1152,           # width D
+                 depth: int = 28,              # number of blocks
+                 heads: int = 16,              # attention heads
+                 patch: int = 1,               # patch size p (tokens are p x p latent patches)
+                 mlp_ratio: float = 4.0,       # SwiGLU width: int(2/3 * int(D * mlp_ratio))
+                 qk_norm: bool = False,        # RMSNorm on queries and keys
+                 freq_dim: int = 256,          # Fourier frequencies of the time embedding
+                 linear_init: str = "xavier"): # 'xavier' or 'torch' (PyTorch's default) for the Linear layers
         super().__init__()
         self._setup(in_channels, input_size, num_classes, patch)
         pin = in_channels * patch * patch
@@ -200,12 +225,24 @@ class LightningDiT(_DiTBase):
         for b in self.blocks: h = self._run(b, h, c, self.rope)
         return self._unpatchify(self.final(h, c))
 
-# %% ../nbs/api/09_dit.ipynb 12
+# %% ../nbs/api/09_dit.ipynb 33
 class DiTDH(_DiTBase):
     "DiT^DH: a LightningDiT trunk whose output tokens condition (per token) a wide, shallow head of DiT blocks."
-    def __init__(self, in_channels: int, input_size, num_classes: int, hidden: int = 1152, depth: int = 28,
-                 heads: int = 16, head_hidden: int = 2048, head_depth: int = 2, head_heads: int = 16, patch: int = 1,
-                 mlp_ratio: float = 4.0, qk_norm: bool = False, freq_dim: int = 256, linear_init: str = "torch"):
+    def __init__(self,
+                 in_channels: int,             # latent channels C
+                 input_size,                   # latent size h (or (h, w))
+                 num_classes: int,             # real classes; label num_classes is the null class
+                 hidden: int = 1152,           # trunk width
+                 depth: int = 28,              # trunk blocks
+                 heads: int = 16,              # trunk attention heads
+                 head_hidden: int = 2048,      # head width
+                 head_depth: int = 2,          # head blocks
+                 head_heads: int = 16,         # head attention heads
+                 patch: int = 1,               # patch size p
+                 mlp_ratio: float = 4.0,       # SwiGLU width: int(2/3 * int(width * mlp_ratio))
+                 qk_norm: bool = False,        # RMSNorm on queries and keys
+                 freq_dim: int = 256,          # Fourier frequencies of the time embedding
+                 linear_init: str = "torch"):  # 'torch' (RAE's DDT) or 'xavier' for the Linear layers
         super().__init__()
         self._setup(in_channels, input_size, num_classes, patch)
         pin = in_channels * patch * patch
@@ -218,19 +255,21 @@ class DiTDH(_DiTBase):
         self.final = FinalLayer(head_hidden, pin)
         self.initialize_weights(linear_init)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        "Velocity `(B, C, h, w)` at noisy latents `x`, times `t` (B,) and labels `y` (B,) (label num_classes = null)."
-        xp = self._patchify(x)
-        te = self.t_embed(t)
-        c = F.silu(te + self.y_embed(y))
-        s = self.s_embed(xp) + self.pos_embed
-        for b in self.blocks: s = self._run(b, s, c, self.rope)
-        s = self.s_proj(F.silu(te[:, None] + s))
-        h = self.x_embed(xp)
-        for b in self.head_blocks: h = self._run(b, h, s, self.head_rope)
-        return self._unpatchify(self.final(h, s))
+# %% ../nbs/api/09_dit.ipynb 35
+@patch
+def forward(self: DiTDH, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    "Velocity `(B, C, h, w)` at noisy latents `x`, times `t` (B,) and labels `y` (B,) (label num_classes = null)."
+    xp = self._patchify(x)
+    te = self.t_embed(t)
+    c = F.silu(te + self.y_embed(y))
+    s = self.s_embed(xp) + self.pos_embed
+    for b in self.blocks: s = self._run(b, s, c, self.rope)
+    s = self.s_proj(F.silu(te[:, None] + s))
+    h = self.x_embed(xp)
+    for b in self.head_blocks: h = self._run(b, h, s, self.head_rope)
+    return self._unpatchify(self.final(h, s))
 
-# %% ../nbs/api/09_dit.ipynb 14
+# %% ../nbs/api/09_dit.ipynb 37
 @dataclass(frozen=True)
 class DiTSpec:
     "Architecture of a generator; `head_depth > 0` makes it a DiT^DH."
@@ -246,6 +285,7 @@ class DiTSpec:
     qk_norm: bool = False
     linear_init: str = "auto"        # auto: RAE's choice per family, Xavier for LightningDiT, PyTorch's default for DiT^DH
 
+# %% ../nbs/api/09_dit.ipynb 39
 DIT_SIZES = {"T": (192, 6, 3), "S": (384, 12, 6), "B": (768, 12, 12), "L": (1024, 24, 16), "XL": (1152, 28, 16)}
 DH_HEAD = (2048, 2, 16)
 _TINY = {"tiny": DiTSpec(16, 2, 2, mlp_ratio=2.0, freq_dim=8),
@@ -269,13 +309,14 @@ def generator_spec(name: str, **overrides) -> DiTSpec:
     if bad: raise ValueError(f"unknown generator option {bad[0]!r}; DiTSpec has {', '.join(DiTSpec.__dataclass_fields__)}")
     return replace(spec, **overrides)
 
+# %% ../nbs/api/09_dit.ipynb 42
 def build_generator(name: str, in_channels: int, input_size, num_classes: int, device=None, **overrides) -> nn.Module:
     "A LightningDiT or DiT^DH by name for latents `(in_channels, *input_size)` and `num_classes` classes (+ the null class)."
     s = generator_spec(name, **overrides)
     init = s.linear_init if s.linear_init != "auto" else ("torch" if s.head_depth > 0 else "xavier")
     kw = dict(hidden=s.hidden, depth=s.depth, heads=s.heads, patch=s.patch, mlp_ratio=s.mlp_ratio, qk_norm=s.qk_norm,
               freq_dim=s.freq_dim, linear_init=init)
-    with torch.device(device) if device is not None else _nullctx():
+    with torch.device(device) if device is not None else nullcontext():
         if s.head_depth > 0:
             m = DiTDH(in_channels, input_size, num_classes, head_hidden=s.head_hidden, head_depth=s.head_depth,
                       head_heads=s.head_heads, **kw)
@@ -292,11 +333,7 @@ def build_generator_from_config(cfg, in_channels: int, input_size, num_classes: 
     return build_generator(g.model, in_channels, input_size, n, device=device, qk_norm=g.qk_norm, linear_init=g.linear_init,
                            **overrides)
 
-class _nullctx:
-    def __enter__(self): return None
-    def __exit__(self, *a): return False
-
-# %% ../nbs/api/09_dit.ipynb 18
+# %% ../nbs/api/09_dit.ipynb 46
 def _meta_model(name_or_model, in_channels, input_size, num_classes, **overrides):
     if isinstance(name_or_model, nn.Module): return name_or_model
     return build_generator(name_or_model, in_channels, input_size, num_classes, device="meta", **overrides)
@@ -316,6 +353,7 @@ def parameter_breakdown(name_or_model, in_channels: int = 1024, input_size=16, n
         out[k] = out.get(k, 0) + p.numel()
     return out
 
+# %% ../nbs/api/09_dit.ipynb 51
 def forward_flops(name_or_model, in_channels: int = 1024, input_size=16, num_classes: int = 1000, batch: int = 1,
                   **overrides) -> int:
     "FLOPs of one forward pass of `batch` samples (counted on the meta device with FlopCounterMode)."
@@ -327,6 +365,7 @@ def forward_flops(name_or_model, in_channels: int = 1024, input_size=16, num_cla
     with FlopCounterMode(display=False) as fc, torch.no_grad(): m(x, t, y)
     return int(fc.get_total_flops())
 
+# %% ../nbs/api/09_dit.ipynb 55
 def randomize_parameters_(model: nn.Module, std: float = 0.02, seed: int = 0) -> nn.Module:
     "Add N(0, std²) noise to every trainable parameter (tests/benchmarks: makes the zero-initialised layers live)."
     g = torch.Generator().manual_seed(seed)
