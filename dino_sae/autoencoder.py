@@ -19,7 +19,7 @@ from .encoder import DINOEncoder
 from .decoder import DCAEConfig, DCAEDecoder
 
 # %% auto 0
-__all__ = ['tau_at', 'add_latent_noise', 'DINOSAE', 'sae_train_step']
+__all__ = ['tau_at', 'add_latent_noise', 'DINOSAE', 'sae_train_step', 'load_autoencoder']
 
 # %% ../nbs/api/08_autoencoder.ipynb 6
 def tau_at(stage: StageConfig, step: int, steps_per_epoch: int = 1) -> float:
@@ -250,3 +250,39 @@ def from_released(cls: DINOSAE, path=None, cfg: Optional[Config] = None, policy:
     model.released_summary = model.import_released(sd)
     model.released_record = rec
     return model
+
+# %% ../nbs/api/08_autoencoder.ipynb 50
+import json, warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import assets
+from .runfolder import load_weights, read_run_config, run_checkpoint
+
+# %% ../nbs/api/08_autoencoder.ipynb 51
+@contextmanager
+def _unrecorded():
+    "Build models whose weights come from elsewhere: no provenance record in `assets.RESOLVED`, no random-weight warning."
+    kept = list(assets.RESOLVED)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally: assets.RESOLVED[:] = kept
+
+# %% ../nbs/api/08_autoencoder.ipynb 54
+def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
+    "`(DINOSAE in eval mode, cfg)` from a `train_sae` run folder (newest complete checkpoint, or `checkpoint`)."
+    run_dir = Path(run_dir)
+    cfg = read_run_config(run_dir, "train_sae")
+    ck = run_checkpoint(run_dir, checkpoint)
+    man = json.loads((ck / "manifest.json").read_text())
+    if man.get("meta", {}).get("kind", "sae") != "sae": raise ValueError(f"{ck} is a {man['meta']['kind']!r} checkpoint, not an autoencoder's")
+    with _unrecorded(): model = DINOSAE(cfg, policy="random")      # every weight comes from the checkpoint
+    model.load_state_dict(load_weights(ck, "model"))
+    if ema:
+        missing, unexpected = model.load_state_dict(load_weights(ck, "ema"), strict=False)
+        if unexpected: raise KeyError(f"{ck}/ema.safetensors: keys not in the model: {unexpected[:5]}")
+    model.requires_grad_(False).eval().to(device)
+    model.run_dir, model.checkpoint, model.ema_weights = run_dir, ck, ema
+    return model, cfg

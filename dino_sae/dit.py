@@ -19,7 +19,7 @@ import torch.nn.functional as F
 __all__ = ['DIT_SIZES', 'DH_HEAD', 'FourierTimeEmbed', 'sincos_pos_embed', 'Rope2D', 'Attention', 'SwiGLU', 'DiTBlock',
            'FinalLayer', 'LightningDiT', 'DiTDH', 'DiTSpec', 'generator_names', 'generator_spec', 'build_generator',
            'build_generator_from_config', 'count_parameters', 'parameter_breakdown', 'forward_flops',
-           'randomize_parameters_']
+           'randomize_parameters_', 'load_generator']
 
 # %% ../nbs/api/09_dit.ipynb 6
 class FourierTimeEmbed(nn.Module):
@@ -373,3 +373,24 @@ def randomize_parameters_(model: nn.Module, std: float = 0.02, seed: int = 0) ->
         for p in model.parameters():
             if p.requires_grad: p.add_(torch.randn(p.shape, generator=g, dtype=p.dtype).to(p.device) * std)
     return model
+
+# %% ../nbs/api/09_dit.ipynb 38
+from pathlib import Path
+
+from .runfolder import load_weights, read_run_config, read_run_json, run_checkpoint
+
+# %% ../nbs/api/09_dit.ipynb 39
+def load_generator(run_dir, ema: bool = True, device="cpu", checkpoint=None):
+    "`(generator in eval mode, cfg, sae_run_dir or None)` from a `train_dit` run folder."
+    run_dir = Path(run_dir)
+    cfg = read_run_config(run_dir, "train_dit")
+    info = read_run_json(run_dir)
+    if info.get("kind") != "dit": raise ValueError(f"{run_dir} is a {info.get('kind')!r} run, not a generator ('dit') run")
+    ck = run_checkpoint(run_dir, checkpoint)
+    ch, h, w = info["latent_shape"]
+    gen = build_generator(cfg.generator.model, ch, (h, w), info["num_classes"], qk_norm=cfg.generator.qk_norm)
+    gen.load_state_dict(load_weights(ck, "ema" if ema else "model"))
+    gen.requires_grad_(False).eval().to(device)
+    gen.run_dir, gen.checkpoint, gen.ema_weights = run_dir, ck, ema
+    gen.latent_stats, gen.decode_scale, gen.latent_shape = info["latent_stats"], info["decode_scale"], tuple(info["latent_shape"])
+    return gen, cfg, (Path(info["sae_run"]) if info.get("sae_run") else None)

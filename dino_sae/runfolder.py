@@ -10,9 +10,12 @@ from typing import Optional
 
 import torch
 
+from .config import Config
+
 # %% auto 0
 __all__ = ['CKPT_FORMAT', 'fsync_path', 'atomic_write', 'sha256_of', 'step_dir_name', 'list_checkpoints', 'check_checkpoint',
-           'is_kept', 'latest_checkpoint', 'load_weights', 'CheckpointError', 'load_plain', 'read_run_json']
+           'is_kept', 'latest_checkpoint', 'load_weights', 'CheckpointError', 'load_plain', 'read_run_json',
+           'read_run_config', 'run_checkpoint']
 
 # %% ../nbs/api/01b_runfolder.ipynb 6
 def fsync_path(path):
@@ -107,3 +110,17 @@ def read_run_json(run_dir) -> dict:
     p = Path(run_dir) / "run.json"
     if not p.is_file(): raise FileNotFoundError(f"{p} not found: is {run_dir} a run folder?")
     return json.loads(p.read_text())
+
+# %% ../nbs/api/01b_runfolder.ipynb 31
+def read_run_config(run_dir, trainer: str):
+    "The `Config` of a run (`RUN_DIR/config.yaml`); `trainer` (`train_sae`, ...) names the expected kind of run in the error."
+    p = Path(run_dir) / "config.yaml"
+    if not p.is_file(): raise FileNotFoundError(f"{run_dir}: no config.yaml (not a {trainer} run folder)")
+    return Config.from_yaml(p)
+
+def run_checkpoint(run_dir, checkpoint=None) -> Path:
+    "Checkpoint folder `checkpoint` when given, else the run's newest complete one; an error naming the run when it has none."
+    if checkpoint is not None: return Path(checkpoint)
+    ck = latest_checkpoint(Path(run_dir) / "checkpoints")
+    if ck is None: raise FileNotFoundError(f"{run_dir}: no complete checkpoint under checkpoints/ (has the run saved one?)")
+    return ck
