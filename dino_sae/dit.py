@@ -374,12 +374,12 @@ def randomize_parameters_(model: nn.Module, std: float = 0.02, seed: int = 0) ->
             if p.requires_grad: p.add_(torch.randn(p.shape, generator=g, dtype=p.dtype).to(p.device) * std)
     return model
 
-# %% ../nbs/api/09_dit.ipynb 38
+# %% ../nbs/api/09_dit.ipynb 67
 from pathlib import Path
 
 from .runfolder import load_weights, read_run_config, read_run_json, run_checkpoint
 
-# %% ../nbs/api/09_dit.ipynb 39
+# %% ../nbs/api/09_dit.ipynb 68
 def load_generator(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     "`(generator in eval mode, cfg, sae_run_dir or None)` from a `train_dit` run folder."
     run_dir = Path(run_dir)
