@@ -11,6 +11,7 @@ from typing import Any, Optional, Sequence, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 from .layers import ConvLayer, build_act, build_norm
 
@@ -38,6 +39,7 @@ class ResidualBlock(nn.Module):
     def forward(self, x):
         return self.main(x) if self.shortcut is None else self.main(x) + self.shortcut(x)
 
+# %% ../nbs/api/06_decoder.ipynb 8
 class ChannelDuplicatingPixelUnshuffleUpSampleLayer(nn.Module):
     "Parameter-free up-sampling shortcut: repeat every channel `out*f^2/in` times, then pixel-shuffle by `f`."
     def __init__(self, in_channels: int, out_channels: int, factor: int):
@@ -60,6 +62,7 @@ class ChannelAveragingLayer(nn.Module):
         B, C, H, W = x.shape
         return x.view(B, self.out_channels, self.group, H, W).mean(2)
 
+# %% ../nbs/api/06_decoder.ipynb 11
 def _phase_kernels(w: torch.Tensor) -> list:
     "The four 2x2 kernels (phases (0,0), (0,1), (1,0), (1,1)) equal to nearest x2 up-sampling followed by the 3x3 `w`."
     rows = (torch.stack([w[:, :, 0], w[:, :, 1] + w[:, :, 2]], 2), torch.stack([w[:, :, 0] + w[:, :, 1], w[:, :, 2]], 2))
@@ -74,10 +77,16 @@ def subpixel_upsample_conv(x: torch.Tensor, weight: torch.Tensor, bias: Optional
     out = torch.stack([F.conv2d(xp[:, :, a:a + h + 1, c:c + w + 1], ks[2 * a + c], bias) for a in (0, 1) for c in (0, 1)], 2)
     return F.pixel_shuffle(out.reshape(B, -1, h, w), 2)
 
+# %% ../nbs/api/06_decoder.ipynb 13
 class InterpolateConvUpSampleLayer(nn.Module):
     "Nearest up-sampling by `factor`, then a conv (with bias)."
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3, factor: int = 2, mode: str = "nearest",
-                 subpixel: Optional[bool] = None):
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 kernel_size: int = 3,
+                 factor: int = 2,                    # the up-sampling factor
+                 mode: str = "nearest",              # `F.interpolate`'s mode
+                 subpixel: Optional[bool] = None):   # the sub-pixel form (below): True, False, or None (on CPU only)
         super().__init__()
         self.factor, self.mode = factor, mode
         self.subpixel = subpixel        # None: the sub-pixel form on CPU, the literal form elsewhere
@@ -98,18 +107,24 @@ class ConvPixelShuffleUpSampleLayer(nn.Module):
     def forward(self, x):
         return F.pixel_shuffle(self.conv(x), self.factor)
 
-# %% ../nbs/api/06_decoder.ipynb 9
+# %% ../nbs/api/06_decoder.ipynb 14
 def use_subpixel(module: nn.Module, enabled: Optional[bool] = None) -> nn.Module:
     "Set the `InterpolateConv` form in `module`: True (sub-pixel), False (literal, as the release), None (by device)."
     for m in module.modules():
         if isinstance(m, InterpolateConvUpSampleLayer): m.subpixel = enabled
     return module
 
-# %% ../nbs/api/06_decoder.ipynb 12
+# %% ../nbs/api/06_decoder.ipynb 17
 class LiteMLA(nn.Module):
     "Lightweight (multi-scale) ReLU linear attention of EfficientViT, as configured by DC-AE."
-    def __init__(self, in_channels: int, out_channels: int, dim: int = 32, heads: Optional[int] = None,
-                 norm: Optional[str] = None, scales: Sequence[int] = (), eps: float = 1e-15):
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 dim: int = 32,                       # channels per head
+                 heads: Optional[int] = None,         # None: in_channels // dim
+                 norm: Optional[str] = None,          # the norm after the output projection (None in the release)
+                 scales: Sequence[int] = (),          # kernel sizes of multi-scale aggregation branches (EViTS5_GLU: (5,))
+                 eps: float = 1e-15):                 # added to the attention's normaliser
         super().__init__()
         heads = in_channels // dim if heads is None else heads
         self.dim, self.heads, self.eps = dim, heads, eps
@@ -119,21 +134,6 @@ class LiteMLA(nn.Module):
             nn.Sequential(nn.Conv2d(3 * total, 3 * total, s, padding=(s - 1) // 2, groups=3 * total, bias=False),
                           nn.Conv2d(3 * total, 3 * total, 1, groups=3 * heads, bias=False)) for s in scales])
         self.proj = ConvLayer(total * (1 + len(scales)), out_channels, 1, use_bias=False, norm=norm)
-
-    def _attention(self, qkv: torch.Tensor) -> torch.Tensor:
-        B, _, H, W = qkv.shape
-        qkv = qkv.float().reshape(B, -1, 3 * self.dim, H * W)
-        q, k, v = qkv[:, :, :self.dim], qkv[:, :, self.dim:2 * self.dim], qkv[:, :, 2 * self.dim:]
-        q, k = F.relu(q), F.relu(k)
-        if H * W > self.dim:                      # linear attention; the padded row of ones gives the normaliser
-            v = F.pad(v, (0, 0, 0, 1), mode="constant", value=1.0)
-            out = (v @ k.transpose(-1, -2)) @ q
-            out = out[:, :, :-1] / (out[:, :, -1:] + self.eps)
-        else:                                     # the release's quadratic path for tiny maps
-            att = k.transpose(-1, -2) @ q
-            att = att / (att.sum(dim=2, keepdim=True) + self.eps)
-            out = v @ att
-        return out.reshape(B, -1, H, W)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         qkv = self.qkv(x)
@@ -145,6 +145,25 @@ class LiteMLA(nn.Module):
         else: out = self._attention(qkv)
         return self.proj(out.to(qkv.dtype))
 
+# %% ../nbs/api/06_decoder.ipynb 19
+@patch
+def _attention(self: LiteMLA, qkv: torch.Tensor) -> torch.Tensor:
+    "ReLU attention per head of `qkv` (B, heads·3·dim, H, W): linear when H·W > dim, quadratic otherwise (as the release)."
+    B, _, H, W = qkv.shape
+    qkv = qkv.float().reshape(B, -1, 3 * self.dim, H * W)
+    q, k, v = qkv[:, :, :self.dim], qkv[:, :, self.dim:2 * self.dim], qkv[:, :, 2 * self.dim:]
+    q, k = F.relu(q), F.relu(k)
+    if H * W > self.dim:                      # linear attention; the padded row of ones gives the normaliser
+        v = F.pad(v, (0, 0, 0, 1), mode="constant", value=1.0)
+        out = (v @ k.transpose(-1, -2)) @ q
+        out = out[:, :, :-1] / (out[:, :, -1:] + self.eps)
+    else:                                     # the release's quadratic path for tiny maps
+        att = k.transpose(-1, -2) @ q
+        att = att / (att.sum(dim=2, keepdim=True) + self.eps)
+        out = v @ att
+    return out.reshape(B, -1, H, W)
+
+# %% ../nbs/api/06_decoder.ipynb 20
 class GLUMBConv(nn.Module):
     "Inverted bottleneck with a GLU: 1x1 conv (SiLU) -> depth-wise 3x3 -> value * SiLU(gate) -> 1x1 conv (-> norm)."
     def __init__(self, in_channels: int, out_channels: int, expand_ratio: float = 4, norm: Optional[str] = None,
@@ -161,7 +180,7 @@ class GLUMBConv(nn.Module):
         x, gate = x.chunk(2, dim=1)
         return self.point_conv(x * self.glu_act(gate))
 
-# %% ../nbs/api/06_decoder.ipynb 16
+# %% ../nbs/api/06_decoder.ipynb 24
 BLOCK_TYPES = ("ResBlock", "EViT_GLU", "EViTS5_GLU")
 
 class ResBlock(nn.Module):
@@ -181,8 +200,16 @@ class EfficientViTBlock(nn.Module):
         self.local_module = ResidualBlock(GLUMBConv(channels, channels, expand_ratio, norm=norm, act=act), nn.Identity())
     def forward(self, x): return self.local_module(self.context_module(x))
 
-def build_block(block_type: str, in_channels: int, out_channels: int, norm: Optional[str], act: Optional[str],
-                released: bool = True, attn_dim: int = 32, expand_ratio: float = 4) -> nn.Module:
+# %% ../nbs/api/06_decoder.ipynb 26
+def build_block(block_type: str,               # one of BLOCK_TYPES
+                in_channels: int,
+                out_channels: int,              # must equal in_channels (the blocks keep the width)
+                norm: Optional[str],            # norm name (see `dino_sae.layers.build_norm`)
+                act: Optional[str],             # activation name (see `dino_sae.layers.build_act`)
+                released: bool = True,          # EViT blocks without their norms, as the release builds them
+                attn_dim: int = 32,             # LiteMLA channels per head
+                expand_ratio: float = 4         # GLUMBConv expansion
+               ) -> nn.Module:
     "One decoder block; `released=True` gives EViT blocks without norms, as the released checkpoint has."
     if in_channels != out_channels:
         raise ValueError(f"{block_type}: in_channels {in_channels} != out_channels {out_channels} "
@@ -193,6 +220,7 @@ def build_block(block_type: str, in_channels: int, out_channels: int, norm: Opti
                                  scales=() if block_type == "EViT_GLU" else (5,))
     raise ValueError(f"block_type {block_type!r} is not supported; choose one of {', '.join(BLOCK_TYPES)}")
 
+# %% ../nbs/api/06_decoder.ipynb 29
 def build_upsample_block(block_type: str, in_channels: int, out_channels: int, shortcut: Optional[str]) -> nn.Module:
     "A x2 up-sampling block (`InterpolateConv` or `ConvPixelShuffle`) with an optional residual shortcut."
     if block_type == "InterpolateConv": block = InterpolateConvUpSampleLayer(in_channels, out_channels, 3, 2)
@@ -215,7 +243,7 @@ def _project_in(in_channels: int, out_channels: int, shortcut: Optional[str]) ->
     if shortcut == "averaging": return ResidualBlock(conv, ChannelAveragingLayer(in_channels, out_channels))
     raise ValueError(f"in_shortcut {shortcut!r}: choose 'duplicating', 'averaging' or None")
 
-# %% ../nbs/api/06_decoder.ipynb 18
+# %% ../nbs/api/06_decoder.ipynb 32
 @dataclass
 class DCAEConfig:
     "Decoder configuration in the released code's `DecoderConfig` vocabulary (+ `released` and block details)."
@@ -245,22 +273,24 @@ class DCAEConfig:
         if len(v) != n: raise ValueError(f"decoder {name}: expected one name or {n} (one per stage), got {v}")
         return list(v)
 
-    @classmethod
-    def from_config(cls, dec, latent_channels: int, in_channels: int = 3) -> "DCAEConfig":
-        "From a `dino_sae.config.DecoderConfig` (or any object with the same fields) and the latent width."
-        kw = {f.name: getattr(dec, f.name) for f in fields(cls) if hasattr(dec, f.name)}
-        kw.update(latent_channels=latent_channels, in_channels=in_channels)
-        return cls(**kw)
+# %% ../nbs/api/06_decoder.ipynb 34
+@patch(cls_method=True)
+def from_config(cls: DCAEConfig, dec, latent_channels: int, in_channels: int = 3) -> DCAEConfig:
+    "From a `dino_sae.config.DecoderConfig` (or any object with the same fields) and the latent width."
+    kw = {f.name: getattr(dec, f.name) for f in fields(cls) if hasattr(dec, f.name)}
+    kw.update(latent_channels=latent_channels, in_channels=in_channels)
+    return cls(**kw)
 
-    @classmethod
-    def from_released(cls, d: Union[dict, str]) -> "DCAEConfig":
-        "From a dict (or JSON text) with the released `DecoderConfig` field names; release behaviour on."
-        if isinstance(d, str): d = json.loads(d)
-        unknown = [k for k in d if k not in cls.RELEASED_FIELDS]
-        if unknown: raise ValueError(f"released decoder config: unknown field(s) {unknown}; expected {cls.RELEASED_FIELDS}")
-        d = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()}
-        return cls(**d, released=True)
+@patch(cls_method=True)
+def from_released(cls: DCAEConfig, d: Union[dict, str]) -> DCAEConfig:
+    "From a dict (or JSON text) with the released `DecoderConfig` field names; release behaviour on."
+    if isinstance(d, str): d = json.loads(d)
+    unknown = [k for k in d if k not in cls.RELEASED_FIELDS]
+    if unknown: raise ValueError(f"released decoder config: unknown field(s) {unknown}; expected {cls.RELEASED_FIELDS}")
+    d = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()}
+    return cls(**d, released=True)
 
+# %% ../nbs/api/06_decoder.ipynb 35
 def paper_decoder_config(latent_channels: int = 1024) -> DCAEConfig:
     "The released checkpoint's decoder configuration (SPEC §1.3): 172,004,099 parameters at 1024 channels."
     return DCAEConfig(in_channels=3, latent_channels=latent_channels, in_shortcut="duplicating",
@@ -269,10 +299,38 @@ def paper_decoder_config(latent_channels: int = 1024) -> DCAEConfig:
                       upsample_block_type="InterpolateConv", upsample_match_channel=True, upsample_shortcut="duplicating",
                       out_norm="trms2d", out_act="relu", released=True)
 
-# %% ../nbs/api/06_decoder.ipynb 19
+# %% ../nbs/api/06_decoder.ipynb 37
+def _decoder_stages(cfg: DCAEConfig) -> nn.ModuleList:
+    "The stages, deepest first as the release stores them: an up-sampling block (but the deepest), then the blocks."
+    W, D, n = list(cfg.width_list), list(cfg.depth_list), len(cfg.width_list)
+    blocks, norms, acts = cfg.per_stage("block_type"), cfg.per_stage("norm"), cfg.per_stage("act")
+    stages = []
+    for i in reversed(range(n)):
+        ops = []
+        if i < n - 1 and D[i] > 0:
+            ops.append(build_upsample_block(cfg.upsample_block_type, W[i + 1],
+                                            W[i] if cfg.upsample_match_channel else W[i + 1], cfg.upsample_shortcut))
+        in_w = W[i] if cfg.upsample_match_channel else W[min(i + 1, n - 1)]
+        for d in range(D[i]):
+            ops.append(build_block(blocks[i], in_w if d == 0 else W[i], W[i], norms[i], acts[i], cfg.released,
+                                   cfg.attn_dim, cfg.expand_ratio))
+        stages.append(OpSequential(ops))
+    return nn.ModuleList(stages)
+
+def _project_out(cfg: DCAEConfig) -> OpSequential:
+    "norm -> act -> the last conv to image channels (an up-sampling block when the shallowest stage is empty)."
+    W, D = cfg.width_list, cfg.depth_list
+    c0 = W[0] if D[0] > 0 else W[1]
+    last = (ConvLayer(c0, cfg.in_channels, 3, use_bias=True) if D[0] > 0
+            else build_upsample_block(cfg.upsample_block_type, c0, cfg.in_channels, None))
+    return OpSequential([build_norm(cfg.out_norm, c0), build_act(cfg.out_act), last])
+
+# %% ../nbs/api/06_decoder.ipynb 38
 class DCAEDecoder(nn.Module):
     "The DC-AE decoder of DINO-SAE; parameter names match the released checkpoint's `decoder.*` entries."
-    def __init__(self, cfg: DCAEConfig = None, latent_channels: Optional[int] = None):
+    def __init__(self,
+                 cfg: DCAEConfig = None,                   # a DCAEConfig, a `dino_sae.config.DecoderConfig`, or None (the paper's)
+                 latent_channels: Optional[int] = None):   # the latent's width (needed with a DecoderConfig)
         super().__init__()
         if cfg is None: cfg = paper_decoder_config(latent_channels or 1024)
         elif not isinstance(cfg, DCAEConfig):                      # a dino_sae.config.DecoderConfig
@@ -287,62 +345,52 @@ class DCAEDecoder(nn.Module):
         if len(D) != n: raise ValueError(f"decoder depth_list {D} needs one depth per width {W}")
         if any(d <= 0 for d in D[1:]):
             raise ValueError(f"decoder depth_list {D}: every stage but the shallowest needs depth > 0 (its up-sampling lives there)")
-        blocks, norms, acts = cfg.per_stage("block_type"), cfg.per_stage("norm"), cfg.per_stage("act")
         self.project_in = _project_in(cfg.latent_channels, W[-1], cfg.in_shortcut)
-        stages = []
-        for i in reversed(range(n)):                              # deepest first, as the release stores them
-            ops = []
-            if i < n - 1 and D[i] > 0:
-                ops.append(build_upsample_block(cfg.upsample_block_type, W[i + 1],
-                                                W[i] if cfg.upsample_match_channel else W[i + 1], cfg.upsample_shortcut))
-            in_w = W[i] if cfg.upsample_match_channel else W[min(i + 1, n - 1)]
-            for d in range(D[i]):
-                ops.append(build_block(blocks[i], in_w if d == 0 else W[i], W[i], norms[i], acts[i], cfg.released,
-                                       cfg.attn_dim, cfg.expand_ratio))
-            stages.append(OpSequential(ops))
-        self.stages = nn.ModuleList(stages)
-        c0 = W[0] if D[0] > 0 else W[1]
-        last = (ConvLayer(c0, cfg.in_channels, 3, use_bias=True) if D[0] > 0
-                else build_upsample_block(cfg.upsample_block_type, c0, cfg.in_channels, None))
-        self.project_out = OpSequential([build_norm(cfg.out_norm, c0), build_act(cfg.out_act), last])
+        self.stages = _decoder_stages(cfg)
+        self.project_out = _project_out(cfg)
 
-    @property
-    def upsample_factor(self) -> int: return 2 ** (len(self.cfg.width_list) - 1)
+# %% ../nbs/api/06_decoder.ipynb 40
+@patch
+def forward(self: DCAEDecoder, z: torch.Tensor) -> torch.Tensor:
+    cl = (lambda t: t.contiguous(memory_format=torch.channels_last)) if self.channels_last else (lambda t: t)
+    x = self.project_in(cl(z))
+    ckpt = self.gradient_checkpointing and self.training and torch.is_grad_enabled()
+    for stage in self.stages:            # each stage starts NHWC again (the linear attention's reshapes end it)
+        x = torch.utils.checkpoint.checkpoint(stage, cl(x), use_reentrant=False) if ckpt else stage(cl(x))
+    return self.project_out(cl(x))
 
-    @property
-    def last_layer(self) -> nn.Parameter:
-        "The weight of the final conv (the adaptive GAN weight compares gradient norms here)."
-        last = self.project_out.op_list[-1]
-        return last.conv.weight if isinstance(last, ConvLayer) else last.conv.conv.weight
+@patch(as_prop=True)
+def upsample_factor(self: DCAEDecoder) -> int: return 2 ** (len(self.cfg.width_list) - 1)
 
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        cl = (lambda t: t.contiguous(memory_format=torch.channels_last)) if self.channels_last else (lambda t: t)
-        x = self.project_in(cl(z))
-        ckpt = self.gradient_checkpointing and self.training and torch.is_grad_enabled()
-        for stage in self.stages:            # each stage starts NHWC again (the linear attention's reshapes end it)
-            x = torch.utils.checkpoint.checkpoint(stage, cl(x), use_reentrant=False) if ckpt else stage(cl(x))
-        return self.project_out(cl(x))
+@patch(as_prop=True)
+def last_layer(self: DCAEDecoder) -> nn.Parameter:
+    "The weight of the final conv (the adaptive GAN weight compares gradient norms here)."
+    last = self.project_out.op_list[-1]
+    return last.conv.weight if isinstance(last, ConvLayer) else last.conv.conv.weight
 
-    @classmethod
-    def from_released_config(cls, d: Union[dict, str]) -> "DCAEDecoder":
-        "A decoder from the released `DecoderConfig` fields (dict or JSON), with release behaviour."
-        return cls(DCAEConfig.from_released(d))
+# %% ../nbs/api/06_decoder.ipynb 42
+@patch(cls_method=True)
+def from_released_config(cls: DCAEDecoder, d: Union[dict, str]) -> DCAEDecoder:
+    "A decoder from the released `DecoderConfig` fields (dict or JSON), with release behaviour."
+    return cls(DCAEConfig.from_released(d))
 
-    def load_released_state_dict(self, sd: dict, strict: bool = True):
-        "Load a released decoder state dict (keys without the `decoder.` prefix; a `decoder.` prefix is also accepted)."
-        if sd and all(k.startswith("decoder.") for k in sd): sd = {k[len("decoder."):]: v for k, v in sd.items()}
-        own = self.state_dict()
-        missing = [k for k in own if k not in sd]
-        unexpected = [k for k in sd if k not in own]
-        bad = [f"{k}: checkpoint {tuple(sd[k].shape)} vs model {tuple(own[k].shape)}" for k in own
-               if k in sd and tuple(sd[k].shape) != tuple(own[k].shape)]
-        if bad or (strict and (missing or unexpected)):
-            raise ValueError("released decoder state dict does not fit this decoder config"
-                             + (f"; shape mismatches: {bad[:5]}" if bad else "")
-                             + (f"; missing: {missing[:5]}{' ...' if len(missing) > 5 else ''}" if missing else "")
-                             + (f"; unexpected: {unexpected[:5]}{' ...' if len(unexpected) > 5 else ''}" if unexpected else ""))
-        return self.load_state_dict({k: v for k, v in sd.items() if k in own}, strict=strict)
+@patch
+def load_released_state_dict(self: DCAEDecoder, sd: dict, strict: bool = True):
+    "Load a released decoder state dict (keys without the `decoder.` prefix; a `decoder.` prefix is also accepted)."
+    if sd and all(k.startswith("decoder.") for k in sd): sd = {k[len("decoder."):]: v for k, v in sd.items()}
+    own = self.state_dict()
+    missing = [k for k in own if k not in sd]
+    unexpected = [k for k in sd if k not in own]
+    bad = [f"{k}: checkpoint {tuple(sd[k].shape)} vs model {tuple(own[k].shape)}" for k in own
+           if k in sd and tuple(sd[k].shape) != tuple(own[k].shape)]
+    if bad or (strict and (missing or unexpected)):
+        raise ValueError("released decoder state dict does not fit this decoder config"
+                         + (f"; shape mismatches: {bad[:5]}" if bad else "")
+                         + (f"; missing: {missing[:5]}{' ...' if len(missing) > 5 else ''}" if missing else "")
+                         + (f"; unexpected: {unexpected[:5]}{' ...' if len(unexpected) > 5 else ''}" if unexpected else ""))
+    return self.load_state_dict({k: v for k, v in sd.items() if k in own}, strict=strict)
 
-    def released_state_dict(self) -> dict:
-        "The state dict in the released naming (without the `decoder.` prefix)."
-        return {k: v for k, v in self.state_dict().items()}
+@patch
+def released_state_dict(self: DCAEDecoder) -> dict:
+    "The state dict in the released naming (without the `decoder.` prefix)."
+    return {k: v for k, v in self.state_dict().items()}
