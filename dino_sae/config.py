@@ -10,15 +10,29 @@ from pathlib import Path
 from typing import Any, Literal, Optional, Union, get_args, get_origin, get_type_hints
 
 import yaml
+from fastcore.basics import patch
 
 # %% auto 0
 __all__ = ['FIELD_SOURCES', 'NUMERIC_RULES', 'PRESET_SOURCES', 'PRESETS', 'SOURCE_KINDS', 'DataConfig', 'EncoderConfig',
-           'DecoderConfig', 'LossConfig', 'StageConfig', 'SAETrainConfig', 'GeneratorConfig', 'FlowConfig',
-           'DiTTrainConfig', 'SamplerConfig', 'EvalConfig', 'DistConfig', 'RunConfig', 'PerfConfig', 'Config',
-           'ConfigError', 'validate', 'check_numbers', 'apply_overrides', 'get_preset', 'load_config', 'source_kind',
-           'recipe_card', 'recipe_card_frame', 'recipe_card_markdown', 'stage_steps', 'epochs_to_steps']
+           'DecoderConfig', 'LossConfig', 'StageConfig', 'stage_steps', 'epochs_to_steps', 'SAETrainConfig',
+           'GeneratorConfig', 'FlowConfig', 'DiTTrainConfig', 'SamplerConfig', 'EvalConfig', 'DistConfig', 'RunConfig',
+           'PerfConfig', 'Config', 'ConfigError', 'check_numbers', 'validate', 'apply_overrides', 'get_preset',
+           'load_config', 'source_kind', 'recipe_card', 'recipe_card_frame', 'recipe_card_markdown']
 
 # %% ../nbs/api/00_config.ipynb 6
+_R1 = "RAE configs/stage1/training/DINOv2-B_decXL.yaml"          # RAE's autoencoder (decoder) recipe
+_R2 = "RAE configs/stage2/training/ImageNet256/DiTDH-XL_DINOv2-B.yaml"  # RAE's generator recipe
+_NA = "n/a: does not change what is learned"
+_REL = "release model.py DecoderConfig (SPEC §1.3)"
+FIELD_SOURCES = {}   # "Section.field": where the paper presets' value comes from (a preset may refine it, PRESET_SOURCES)
+
+def _sources(cls, **by_field) -> None:
+    "Record in `FIELD_SOURCES` where the paper presets' value of each named field of `cls` comes from."
+    unknown = sorted(set(by_field) - {f.name for f in fields(cls)})
+    if unknown: raise NameError(f"FIELD_SOURCES: {cls.__name__} has no field {', '.join(unknown)}")
+    FIELD_SOURCES.update({f"{cls.__name__}.{k}": v for k, v in by_field.items()})
+
+# %% ../nbs/api/00_config.ipynb 8
 @dataclass
 class DataConfig:
     "Where images come from and how they are cropped."
@@ -33,6 +47,15 @@ class DataConfig:
     sae_crop: Literal["resize_random", "center"] = "resize_random"  # autoencoder training crop: RAE's Resize(1.5 S, bicubic) + RandomCrop(S), or the ADM centre crop
     sae_hflip: bool = False           # horizontal flip for autoencoder training [RAE src/train_stage1.py: none]
 
+_sources(DataConfig, root="user: the ImageNet-1k folder (V2 §4.1)", train_split="V2 §4.1: ImageNet-1k train",
+         eval_split="SPEC §6: ImageNet val", image_size="V2 §4.1, Table 1: 256×256",
+         hflip="RAE src/train.py: stage2_transform center_crop_arr + RandomHorizontalFlip",
+         num_workers=_NA, latent_cache=_NA + " (a cache of the same encoder's latents)",
+         cache_hflip="RAE src/train.py: RandomHorizontalFlip (the cache holds both orientations)",
+         sae_crop="RAE src/train_stage1.py: stage1_transform Resize(384, bicubic) + RandomCrop(256)",
+         sae_hflip="RAE src/train_stage1.py: stage1_transform has no flip")
+
+# %% ../nbs/api/00_config.ipynb 12
 @dataclass
 class EncoderConfig:
     "The frozen DINO trunk and the embedding that feeds it."
@@ -42,6 +65,12 @@ class EncoderConfig:
     embed: Literal["stem", "patchify"] = "stem"     # student embedding: the CNN stem, or the frozen patchify (Table 5 baseline)
     stem_widths: tuple = (64, 128, 256)           # hidden widths of the stem's first three convs [V2 Table 7]
 
+_sources(EncoderConfig, trunk="V2 §3, SPEC §1.1: frozen DINOv3 ViT-L/16 (lvd1689m)",
+         weights="user: dinov3_vitl16_pretrain_lvd1689m-8aa4cbdd.pth (SPEC §1.1)",
+         trunk_kwargs="n/a: empty = the full trunk", embed="V2 §3.1: the CNN stem replaces the patch embedding",
+         stem_widths="V2 Table 7")
+
+# %% ../nbs/api/00_config.ipynb 14
 @dataclass
 class DecoderConfig:
     "The DC-AE decoder, in the released code's vocabulary; defaults are the paper's configuration (SPEC §1.3)."
@@ -58,6 +87,11 @@ class DecoderConfig:
     out_act: str = "relu"
     released: bool = True             # reproduce the release exactly (EViT blocks without norms, SPEC §11)
 
+_sources(DecoderConfig, **{k: f"{_REL}: {k}" for k in ("width_list", "depth_list", "block_type", "norm", "act",
+         "upsample_block_type", "upsample_match_channel", "upsample_shortcut", "in_shortcut", "out_norm", "out_act")},
+         released="release model.py: EViT blocks without norms (SPEC §11)")
+
+# %% ../nbs/api/00_config.ipynb 17
 @dataclass
 class LossConfig:
     "Which loss implementations are used; the weights live in each stage."
@@ -81,6 +115,27 @@ class LossConfig:
     disc_fake: Literal["regenerated", "detached"] = "regenerated"  # D's fakes: re-decoded after the G step, clamped, 8-bit (RAE)
     disc_antialias: bool = False                    # antialias the bilinear resize to disc_input_size (RAE: no)
 
+# %% ../nbs/api/00_config.ipynb 18
+_sources(LossConfig, align="V2 §3.1 eq. 5: cosine alignment", lpips_net="RAE src/disc/lpips.py: VGG16 LPIPS",
+    adaptive_weight="RAE src/train_stage1.py: calculate_adaptive_weight whenever the GAN term is on",
+    adaptive_eps="RAE src/train_stage1.py calculate_adaptive_weight: norm(g_gan) + 1e-6",
+    adaptive_max=f"{_R1}: gan.loss.max_d_weight 10000",
+    l1_range="RAE src/train_stage1.py: rec_loss = |recon - images| on [0, 1] (LPIPS on [-1, 1])",
+    hinge_scale="RAE src/disc/gan_loss.py hinge_d_loss: 0.5 * (loss_real + loss_fake)",
+    disc_trunk=f"{_R1}: gan.disc.arch.recipe S_8 (DINO ViT-S/8); V2 §3.2 defers to RAE",
+    disc_weights=f"user: DINO ViT-S/8 weights ({_R1}: gan.disc.arch.dino_ckpt_path)",
+    disc_trunk_kwargs="n/a: empty = the full trunk",
+    disc_input_size="RAE src/disc/dinodisc.py FrozenDINONoDrop: input resized to 224",
+    disc_hooks="RAE src/disc/__init__.py build_discriminator: key_depths (2, 5, 8, 11)",
+    diffaug=f"RAE src/disc/diffaug.py: translation then color; {_R1}: gan.disc.augment.cutout 0.0",
+    disc_norm_group="RAE src/disc/dinodisc.py BatchNormLocal: virtual_bs 1 (statistics per sample)",
+    disc_norm_eps="RAE src/disc/__init__.py build_discriminator: norm_eps 1e-6",
+    disc_final_head="RAE src/disc/dinodisc.py DinoDisc: len(key_depths) + 1 heads (last block's tokens too)",
+    disc_eval_in_g_step="RAE src/train_stage1.py: discriminator.eval() before the generator step",
+    disc_fake="RAE src/train_stage1.py: D step on a fresh no-grad reconstruction, clamped, rounded to 8 bits",
+    disc_antialias="RAE src/disc/dinodisc.py FrozenDINONoDrop.forward: F.interpolate bilinear, no antialias")
+
+# %% ../nbs/api/00_config.ipynb 21
 @dataclass
 class StageConfig:
     "One autoencoder training stage: what trains, with which losses and optimiser."
@@ -107,6 +162,19 @@ class StageConfig:
     tau_ramp_epochs: float = 20.0     # tau goes linearly tau_start -> tau_end over this, then stays [V2 Table 10]
     tau_ramp_steps: Optional[int] = None  # overrides tau_ramp_epochs when set
 
+_sources(StageConfig, name=_NA, steps="n/a: null = epochs", weight_decay="V2 Tables 9-10: 0.0",
+         disc_warmup_steps="n/a: null = disc_warmup_epochs", tau_ramp_steps="n/a: null = tau_ramp_epochs")
+
+# %% ../nbs/api/00_config.ipynb 23
+def stage_steps(stage: StageConfig, steps_per_epoch: int) -> int:
+    "Number of optimiser steps of `stage`."
+    return stage.steps if stage.steps is not None else max(1, epochs_to_steps(stage.epochs, steps_per_epoch))
+
+def epochs_to_steps(epochs: float, steps_per_epoch: int, steps: Optional[int] = None) -> int:
+    "`steps` when given, else `epochs` converted with `steps_per_epoch` (rounded up)."
+    return steps if steps is not None else int(math.ceil(epochs * steps_per_epoch))
+
+# %% ../nbs/api/00_config.ipynb 25
 @dataclass
 class SAETrainConfig:
     "The autoencoder trainer."
@@ -122,6 +190,14 @@ class SAETrainConfig:
     min_lr_ratio: float = 0.1
     run_stages: Optional[int] = None  # train only the first N stages (ablations that differ in stage 1 only); None = all
 
+_sources(SAETrainConfig, version=_NA, grad_accum=_NA + " (same global batch)",
+         precision="V2 Tables 9-10: BF16 mixed precision", grad_clip=f"{_R1}: training.clip_grad 0.0 (no clipping)",
+         warmup_steps="n/a: null = warmup_epochs",
+         warmup_epochs=f"{_R1}: scheduler.warmup_epochs 1, warmup_from_zero true (inferred: in each stage)",
+         lr_schedule=f"{_R1}: scheduler.type cosine, decay_end_epoch = epochs (inferred: per stage)",
+         min_lr_ratio=f"{_R1}: scheduler.final_lr / base_lr = 2e-5 / 2e-4", run_stages="n/a: null = every stage")
+
+# %% ../nbs/api/00_config.ipynb 28
 @dataclass
 class GeneratorConfig:
     "The diffusion transformer."
@@ -131,6 +207,11 @@ class GeneratorConfig:
     qk_norm: bool = False
     linear_init: Literal["auto", "xavier", "torch"] = "auto"  # Linear init; auto = RAE: xavier for LightningDiT, torch default for DiT^DH
 
+_sources(GeneratorConfig, model="V2 §4.1: LightningDiT-XL/1", num_classes="V2 §4.1: ImageNet-1k class-conditional",
+         class_dropout=f"{_R2}: stage_2.params.class_dropout_prob 0.1", qk_norm=f"{_R2}: stage_2.params.use_qknorm false",
+         linear_init="RAE src/stage2/models/lightningDiT.py (xavier) and DDT.py initialize_weights(xavier_uniform_init=False)")
+
+# %% ../nbs/api/00_config.ipynb 30
 @dataclass
 class FlowConfig:
     "The flow-matching objective (SPEC §4)."
@@ -143,6 +224,15 @@ class FlowConfig:
     lambda_rad: float = 0.0            # radial penalty weight (v2 uses 0.1, Table 6)
     loss_reduction: Literal["mean", "token"] = "mean"  # mean over all elements (RAE mean_flat: 1/C of Eq. 12) or Eq. 12's sum over channels
 
+_sources(FlowConfig, kind="V2 §3.3: Riemannian flow matching on the sphere", radius="V2 §3.3: R = E||N(0, I_C)|| (SPEC §4)",
+         time_shift=f"V2 §4.1 and {_R2}: misc.time_dist_shift_dim / time_dist_shift_base, sqrt of the ratio",
+         shift_base_dim=f"{_R2}: misc.time_dist_shift_base 4096",
+         logit_mean=f"{_R2}: transport.params.time_dist_type logit-normal_0_1",
+         logit_std=f"{_R2}: transport.params.time_dist_type logit-normal_0_1", lambda_rad="V2 Table 6: 0.1",
+         loss_reduction=("RAE src/stage2/transport/transport.py training_losses: mean_flat over C, h, w "
+                         "(1/C of V2 Eq. 12's per-token sum; RAE's clip_grad 1.0 and lr are tuned for this scale)"))
+
+# %% ../nbs/api/00_config.ipynb 32
 @dataclass
 class DiTTrainConfig:
     "The generator trainer (SPEC §3.3)."
@@ -163,6 +253,17 @@ class DiTTrainConfig:
     final_lr: float = 2e-5            # [RAE scheduler.final_lr]
     sample_every: int = 10000
 
+# %% ../nbs/api/00_config.ipynb 33
+_sources(DiTTrainConfig, epochs="V2 §4.1: 80 epochs for the comparisons", steps="n/a: null = epochs",
+         lr="V2 App. A: 2e-4", betas="V2 App. A: (0.9, 0.95)", weight_decay=f"{_R2}: training.optimizer.weight_decay 0.0",
+         batch_size="V2 App. A: global batch 1024", grad_accum=_NA + " (same global batch)",
+         ema_decay="V2 §4.1: 0.9995", precision="V2 limitations: RFM trains in FP32",
+         grad_clip=f"{_R2}: training.clip_grad 1.0", warmup_steps=f"{_R2}: scheduler.warmup_from_zero false (no ramp)",
+         lr_schedule=f"{_R2}: scheduler.type linear after warmup_epochs of constant LR",
+         decay_start_epoch=f"{_R2}: scheduler.warmup_epochs 40", decay_end_epoch=f"{_R2}: scheduler.decay_end_epoch 800",
+         final_lr=f"{_R2}: scheduler.final_lr 2e-5", sample_every=_NA)
+
+# %% ../nbs/api/00_config.ipynb 35
 @dataclass
 class SamplerConfig:
     "How samples are drawn (SPEC §4-5)."
@@ -172,6 +273,11 @@ class SamplerConfig:
     cfg_interval: tuple = (0.0, 1.0)  # guidance only for t in this interval
     decode_scale: Optional[float] = 14.0  # s_vae: token norm before decoding; best 14 in Fig. 7 [V2]; None = mean data norm
 
+_sources(SamplerConfig, name="V1 (SPEC §5): Euler + projection", steps="V2 §4.1: 50 steps",
+         cfg_scale="V2 Table 1: headline numbers without guidance", cfg_interval=f"{_R2}: guidance t_min 0.0, t_max 1.0",
+         decode_scale="V2 Fig. 7: s_vae = 14")
+
+# %% ../nbs/api/00_config.ipynb 38
 @dataclass
 class EvalConfig:
     "The evaluation protocol (SPEC §6)."
@@ -186,6 +292,15 @@ class EvalConfig:
     probe_epochs: int = 10            # linear probe on the CLS token [I]
     probe_lr: float = 1e-3
 
+_sources(EvalConfig, rfid_split="inferred: ImageNet val, as RAE / VA-VAE (SPEC §6)",
+         rfid_images="inferred: the 50k ImageNet val images, as RAE / VA-VAE (SPEC §6)",
+         gen_samples="V2 §4.1: 50k samples", batch_size=_NA,
+         fid_reference=f"{_R2}: eval.reference_npz_path VIRTUAL_imagenet256_labeled.npz (ADM suite)",
+         feature_extractor="not read: FID/IS always use torch-fidelity's inception-v3-compat (ADM's network)",
+         pr_features="not read: precision/recall use Inception features, as the ADM suite",
+         probe_epochs="inferred: the paper gives no linear-probe recipe", probe_lr="inferred: the paper gives no linear-probe recipe")
+
+# %% ../nbs/api/00_config.ipynb 40
 @dataclass
 class DistConfig:
     "Distribution."
@@ -204,6 +319,10 @@ class RunConfig:
     image_every: int = 2000           # reconstruction grids / samples
     allow_fresh_start: bool = False   # a run folder whose checkpoints are all unusable may start again from step 0
 
+_sources(DistConfig, **dict.fromkeys(("backend", "fsdp", "nproc", "nnodes"), _NA + " (the global batch is fixed)"))
+_sources(RunConfig, **dict.fromkeys(("out_dir", "log_every", "ckpt_every", "keep_last", "image_every", "allow_fresh_start"), _NA))
+
+# %% ../nbs/api/00_config.ipynb 41
 @dataclass
 class PerfConfig:
     "Speed and memory features; none changes the maths beyond rounding (nbs/api/20_scale.ipynb tests each against the plain path)."
@@ -214,106 +333,10 @@ class PerfConfig:
     channels_last: bool = False       # decoder activations in channels_last memory format
     adamw: Literal["auto", "fused", "foreach", "for-loop"] = "auto"  # auto: fused on CUDA, torch's default elsewhere
 
+_sources(PerfConfig, **dict.fromkeys(("compile", "compile_mode", "checkpoint_dit", "checkpoint_decoder", "channels_last",
+                                      "adamw"), _NA + " (speed and memory only, same maths up to rounding)"))
 
-# %% ../nbs/api/00_config.ipynb 8
-_R1 = "RAE configs/stage1/training/DINOv2-B_decXL.yaml"          # RAE's autoencoder (decoder) recipe
-_R2 = "RAE configs/stage2/training/ImageNet256/DiTDH-XL_DINOv2-B.yaml"  # RAE's generator recipe
-_NA = "n/a: does not change what is learned"
-_REL = "release model.py DecoderConfig (SPEC §1.3)"
-FIELD_SOURCES = {   # "Section.field": where the paper presets' value comes from (a preset may refine it below)
-    "Config.name": _NA, "Config.seed": "inferred: any seed (RAE global_seed 0 in train_stage1.py)",
-    "Config.assets": "DESIGN.md: paper presets require every pretrained weight (no random fallback)",
-    "DataConfig.root": "user: the ImageNet-1k folder (V2 §4.1)",
-    "DataConfig.train_split": "V2 §4.1: ImageNet-1k train", "DataConfig.eval_split": "SPEC §6: ImageNet val",
-    "DataConfig.image_size": "V2 §4.1, Table 1: 256×256",
-    "DataConfig.hflip": "RAE src/train.py: stage2_transform center_crop_arr + RandomHorizontalFlip",
-    "DataConfig.num_workers": _NA, "DataConfig.latent_cache": _NA + " (a cache of the same encoder's latents)",
-    "DataConfig.cache_hflip": "RAE src/train.py: RandomHorizontalFlip (the cache holds both orientations)",
-    "DataConfig.sae_crop": "RAE src/train_stage1.py: stage1_transform Resize(384, bicubic) + RandomCrop(256)",
-    "DataConfig.sae_hflip": "RAE src/train_stage1.py: stage1_transform has no flip",
-    "EncoderConfig.trunk": "V2 §3, SPEC §1.1: frozen DINOv3 ViT-L/16 (lvd1689m)",
-    "EncoderConfig.weights": "user: dinov3_vitl16_pretrain_lvd1689m-8aa4cbdd.pth (SPEC §1.1)",
-    "EncoderConfig.trunk_kwargs": "n/a: empty = the full trunk",
-    "EncoderConfig.embed": "V2 §3.1: the CNN stem replaces the patch embedding",
-    "EncoderConfig.stem_widths": "V2 Table 7",
-    **{f"DecoderConfig.{k}": f"{_REL}: {k}" for k in ("width_list", "depth_list", "block_type", "norm", "act",
-        "upsample_block_type", "upsample_match_channel", "upsample_shortcut", "in_shortcut", "out_norm", "out_act")},
-    "DecoderConfig.released": "release model.py: EViT blocks without norms (SPEC §11)",
-    "LossConfig.align": "V2 §3.1 eq. 5: cosine alignment",
-    "LossConfig.lpips_net": "RAE src/disc/lpips.py: VGG16 LPIPS",
-    "LossConfig.adaptive_weight": "RAE src/train_stage1.py: calculate_adaptive_weight whenever the GAN term is on",
-    "LossConfig.adaptive_eps": "RAE src/train_stage1.py calculate_adaptive_weight: norm(g_gan) + 1e-6",
-    "LossConfig.adaptive_max": f"{_R1}: gan.loss.max_d_weight 10000",
-    "LossConfig.l1_range": "RAE src/train_stage1.py: rec_loss = |recon - images| on [0, 1] (LPIPS on [-1, 1])",
-    "LossConfig.hinge_scale": "RAE src/disc/gan_loss.py hinge_d_loss: 0.5 * (loss_real + loss_fake)",
-    "LossConfig.disc_trunk": f"{_R1}: gan.disc.arch.recipe S_8 (DINO ViT-S/8); V2 §3.2 defers to RAE",
-    "LossConfig.disc_weights": f"user: DINO ViT-S/8 weights ({_R1}: gan.disc.arch.dino_ckpt_path)",
-    "LossConfig.disc_trunk_kwargs": "n/a: empty = the full trunk",
-    "LossConfig.disc_input_size": "RAE src/disc/dinodisc.py FrozenDINONoDrop: input resized to 224",
-    "LossConfig.disc_hooks": "RAE src/disc/__init__.py build_discriminator: key_depths (2, 5, 8, 11)",
-    "LossConfig.diffaug": f"RAE src/disc/diffaug.py: translation then color; {_R1}: gan.disc.augment.cutout 0.0",
-    "LossConfig.disc_norm_group": "RAE src/disc/dinodisc.py BatchNormLocal: virtual_bs 1 (statistics per sample)",
-    "LossConfig.disc_norm_eps": "RAE src/disc/__init__.py build_discriminator: norm_eps 1e-6",
-    "LossConfig.disc_final_head": "RAE src/disc/dinodisc.py DinoDisc: len(key_depths) + 1 heads (last block's tokens too)",
-    "LossConfig.disc_eval_in_g_step": "RAE src/train_stage1.py: discriminator.eval() before the generator step",
-    "LossConfig.disc_fake": "RAE src/train_stage1.py: D step on a fresh no-grad reconstruction, clamped, rounded to 8 bits",
-    "LossConfig.disc_antialias": "RAE src/disc/dinodisc.py FrozenDINONoDrop.forward: F.interpolate bilinear, no antialias",
-    "StageConfig.name": _NA, "StageConfig.steps": "n/a: null = epochs",
-    "StageConfig.weight_decay": "V2 Tables 9-10: 0.0",
-    "StageConfig.disc_warmup_steps": "n/a: null = disc_warmup_epochs",
-    "StageConfig.tau_ramp_steps": "n/a: null = tau_ramp_epochs",
-    "SAETrainConfig.version": _NA, "SAETrainConfig.grad_accum": _NA + " (same global batch)",
-    "SAETrainConfig.precision": "V2 Tables 9-10: BF16 mixed precision",
-    "SAETrainConfig.grad_clip": f"{_R1}: training.clip_grad 0.0 (no clipping)",
-    "SAETrainConfig.warmup_steps": "n/a: null = warmup_epochs",
-    "SAETrainConfig.warmup_epochs": f"{_R1}: scheduler.warmup_epochs 1, warmup_from_zero true (inferred: in each stage)",
-    "SAETrainConfig.lr_schedule": f"{_R1}: scheduler.type cosine, decay_end_epoch = epochs (inferred: per stage)",
-    "SAETrainConfig.min_lr_ratio": f"{_R1}: scheduler.final_lr / base_lr = 2e-5 / 2e-4",
-    "SAETrainConfig.run_stages": "n/a: null = every stage",
-    "GeneratorConfig.model": "V2 §4.1: LightningDiT-XL/1",
-    "GeneratorConfig.num_classes": "V2 §4.1: ImageNet-1k class-conditional",
-    "GeneratorConfig.class_dropout": f"{_R2}: stage_2.params.class_dropout_prob 0.1",
-    "GeneratorConfig.qk_norm": f"{_R2}: stage_2.params.use_qknorm false",
-    "GeneratorConfig.linear_init": "RAE src/stage2/models/lightningDiT.py (xavier) and DDT.py initialize_weights(xavier_uniform_init=False)",
-    "FlowConfig.kind": "V2 §3.3: Riemannian flow matching on the sphere",
-    "FlowConfig.radius": "V2 §3.3: R = E||N(0, I_C)|| (SPEC §4)",
-    "FlowConfig.time_shift": f"V2 §4.1 and {_R2}: misc.time_dist_shift_dim / time_dist_shift_base, sqrt of the ratio",
-    "FlowConfig.shift_base_dim": f"{_R2}: misc.time_dist_shift_base 4096",
-    "FlowConfig.logit_mean": f"{_R2}: transport.params.time_dist_type logit-normal_0_1",
-    "FlowConfig.logit_std": f"{_R2}: transport.params.time_dist_type logit-normal_0_1",
-    "FlowConfig.lambda_rad": "V2 Table 6: 0.1",
-    "FlowConfig.loss_reduction": ("RAE src/stage2/transport/transport.py training_losses: mean_flat over C, h, w "
-                                  "(1/C of V2 Eq. 12's per-token sum; RAE's clip_grad 1.0 and lr are tuned for this scale)"),
-    "DiTTrainConfig.epochs": "V2 §4.1: 80 epochs for the comparisons",
-    "DiTTrainConfig.steps": "n/a: null = epochs", "DiTTrainConfig.lr": "V2 App. A: 2e-4",
-    "DiTTrainConfig.betas": "V2 App. A: (0.9, 0.95)", "DiTTrainConfig.weight_decay": f"{_R2}: training.optimizer.weight_decay 0.0",
-    "DiTTrainConfig.batch_size": "V2 App. A: global batch 1024", "DiTTrainConfig.grad_accum": _NA + " (same global batch)",
-    "DiTTrainConfig.ema_decay": "V2 §4.1: 0.9995", "DiTTrainConfig.precision": "V2 limitations: RFM trains in FP32",
-    "DiTTrainConfig.grad_clip": f"{_R2}: training.clip_grad 1.0",
-    "DiTTrainConfig.warmup_steps": f"{_R2}: scheduler.warmup_from_zero false (no ramp)",
-    "DiTTrainConfig.lr_schedule": f"{_R2}: scheduler.type linear after warmup_epochs of constant LR",
-    "DiTTrainConfig.decay_start_epoch": f"{_R2}: scheduler.warmup_epochs 40",
-    "DiTTrainConfig.decay_end_epoch": f"{_R2}: scheduler.decay_end_epoch 800",
-    "DiTTrainConfig.final_lr": f"{_R2}: scheduler.final_lr 2e-5", "DiTTrainConfig.sample_every": _NA,
-    "SamplerConfig.name": "V1 (SPEC §5): Euler + projection", "SamplerConfig.steps": "V2 §4.1: 50 steps",
-    "SamplerConfig.cfg_scale": "V2 Table 1: headline numbers without guidance",
-    "SamplerConfig.cfg_interval": f"{_R2}: guidance t_min 0.0, t_max 1.0",
-    "SamplerConfig.decode_scale": "V2 Fig. 7: s_vae = 14",
-    "EvalConfig.rfid_split": "inferred: ImageNet val, as RAE / VA-VAE (SPEC §6)",
-    "EvalConfig.rfid_images": "inferred: the 50k ImageNet val images, as RAE / VA-VAE (SPEC §6)",
-    "EvalConfig.gen_samples": "V2 §4.1: 50k samples", "EvalConfig.batch_size": _NA,
-    "EvalConfig.fid_reference": f"{_R2}: eval.reference_npz_path VIRTUAL_imagenet256_labeled.npz (ADM suite)",
-    "EvalConfig.feature_extractor": "not read: FID/IS always use torch-fidelity's inception-v3-compat (ADM's network)",
-    "EvalConfig.pr_features": "not read: precision/recall use Inception features, as the ADM suite",
-    "EvalConfig.probe_epochs": "inferred: the paper gives no linear-probe recipe",
-    "EvalConfig.probe_lr": "inferred: the paper gives no linear-probe recipe",
-    **{f"DistConfig.{k}": _NA + " (the global batch is fixed)" for k in ("backend", "fsdp", "nproc", "nnodes")},
-    **{f"PerfConfig.{k}": _NA + " (speed and memory only, same maths up to rounding)"
-       for k in ("compile", "compile_mode", "checkpoint_dit", "checkpoint_decoder", "channels_last", "adamw")},
-    **{f"RunConfig.{k}": _NA for k in ("out_dir", "log_every", "ckpt_every", "keep_last", "image_every", "allow_fresh_start")},
-}
-
-# %% ../nbs/api/00_config.ipynb 10
+# %% ../nbs/api/00_config.ipynb 43
 @dataclass
 class Config:
     "A whole DINO-SAE run: autoencoder, generator and evaluation."
@@ -335,25 +358,12 @@ class Config:
     perf: PerfConfig = field(default_factory=PerfConfig)
 
     def to_dict(self) -> dict: return _to_plain(self)
-    def to_yaml(self, path=None) -> str:
-        "The config as YAML; also written to `path` when given."
-        text = yaml.safe_dump(self.to_dict(), sort_keys=False)
-        if path is not None: Path(path).write_text(text)
-        return text
-    @classmethod
-    def from_dict(cls, d: dict) -> "Config": return validate(_from_plain(cls, d, ""))
-    @classmethod
-    def from_yaml(cls, path) -> "Config":
-        "Load a config from a YAML file or YAML text."
-        p = Path(path) if not (isinstance(path, str) and "\n" in path) else None
-        if p is not None and not p.exists(): raise FileNotFoundError(f"config file not found: {p}")
-        try: d = yaml.safe_load(p.read_text() if p is not None else path)
-        except yaml.YAMLError as e: raise ConfigError(f"{p or 'config'}: not valid YAML: {e}") from None
-        if not isinstance(d, dict): raise ConfigError(f"{p or 'config'}: expected a mapping at the top level, got {type(d).__name__}")
-        return cls.from_dict(d)
     def copy(self) -> "Config": return copy.deepcopy(self)
 
-# %% ../nbs/api/00_config.ipynb 12
+_sources(Config, name=_NA, seed="inferred: any seed (RAE global_seed 0 in train_stage1.py)",
+         assets="DESIGN.md: paper presets require every pretrained weight (no random fallback)")
+
+# %% ../nbs/api/00_config.ipynb 45
 class ConfigError(ValueError):
     "A config field is unknown or has a bad value; the message names the field."
 
@@ -371,43 +381,48 @@ def _type_name(tp) -> str:
         return " or ".join(_type_name(a) for a in get_args(tp))
     return "null" if tp is type(None) else getattr(tp, "__name__", str(tp))
 
+# %% ../nbs/api/00_config.ipynb 47
+def _number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+def _float_like(v) -> bool:
+    "A number, or a string that reads as one."
+    if _number(v): return True
+    if not isinstance(v, str): return False
+    try: float(v)
+    except ValueError: return False
+    return True
+
+_PLAIN = {   # annotation: (accepts the plain value?, the value converted)
+    type(None): (lambda v: v is None, lambda v: None),
+    bool: (lambda v: isinstance(v, bool), lambda v: v),
+    int: (lambda v: isinstance(v, int) and not isinstance(v, bool), lambda v: v),
+    float: (_float_like, float),
+    str: (lambda v: isinstance(v, str), lambda v: v),
+    tuple: (lambda v: isinstance(v, (list, tuple)), tuple),
+    list: (lambda v: isinstance(v, (list, tuple)), list),
+    dict: (lambda v: isinstance(v, dict), dict),
+}
+
+# %% ../nbs/api/00_config.ipynb 48
 def _coerce(tp, v, where: str):
     "Check `v` against annotation `tp`; return the value converted to the field's type."
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
-        errs = []
         for a in get_args(tp):
             try: return _coerce(a, v, where)
-            except ConfigError as e: errs.append(e)
+            except ConfigError: pass
         raise ConfigError(f"{where}: expected {_type_name(tp)}, got {v!r}")
     if origin is Literal:
         if v in get_args(tp): return v
         raise ConfigError(f"{where}: {v!r} is not allowed; choose one of {', '.join(repr(a) for a in get_args(tp))}")
-    if tp is type(None):
-        if v is None: return None
-    elif tp is bool:
-        if isinstance(v, bool): return v
-    elif tp is int:
-        if isinstance(v, int) and not isinstance(v, bool): return v
-    elif tp is float:
-        if isinstance(v, (int, float)) and not isinstance(v, bool): return float(v)
-        if isinstance(v, str):        # YAML 1.1 reads `1e-4` (no dot) as a string
-            try: return float(v)
-            except ValueError: pass
-    elif tp is str:
-        if isinstance(v, str): return v
-    elif tp is tuple:
-        if isinstance(v, (list, tuple)): return tuple(v)
-    elif tp is list:
-        if isinstance(v, (list, tuple)): return list(v)
-    elif tp is dict:
-        if isinstance(v, dict): return dict(v)
-    elif is_dataclass(tp):
+    if is_dataclass(tp):
         if isinstance(v, tp): return v
         if isinstance(v, dict): return _from_plain(tp, v, where)
-    else: raise TypeError(f"unsupported annotation {tp} at {where}")
+    elif tp not in _PLAIN: raise TypeError(f"unsupported annotation {tp} at {where}")
+    elif _PLAIN[tp][0](v): return _PLAIN[tp][1](v)
     raise ConfigError(f"{where}: expected {_type_name(tp)}, got {v!r} ({type(v).__name__})")
 
+# %% ../nbs/api/00_config.ipynb 49
 def _from_plain(cls, d: dict, prefix: str):
     if not isinstance(d, dict): raise ConfigError(f"{prefix or 'config'}: expected a mapping, got {d!r}")
     hints, names = get_type_hints(cls), [f.name for f in fields(cls)]
@@ -425,93 +440,28 @@ def _from_plain(cls, d: dict, prefix: str):
         else: kw[k] = _coerce(hints[k], v, where)
     return cls(**kw)
 
-# %% ../nbs/api/00_config.ipynb 14
-def _check(ok: bool, where: str, msg: str):
-    if not ok: raise ConfigError(f"{where}: {msg}")
+# %% ../nbs/api/00_config.ipynb 52
+@patch
+def to_yaml(self: Config, path=None) -> str:
+    "The config as YAML; also written to `path` when given."
+    text = yaml.safe_dump(self.to_dict(), sort_keys=False)
+    if path is not None: Path(path).write_text(text)
+    return text
 
-def validate(cfg: Config) -> Config:
-    "Check the values of `cfg`; raise `ConfigError` naming the first bad field. Returns `cfg`."
-    _from_plain(Config, cfg.to_dict(), "")   # type-check again: fields may have been assigned by hand
-    check_numbers(cfg)                       # every numeric field against its meaning (below)
-    d, e = cfg.data, cfg.decoder
-    _check(d.image_size > 0 and d.image_size % 16 == 0, "data.image_size", f"must be a positive multiple of 16, got {d.image_size}")
-    _check(d.num_workers >= 0, "data.num_workers", f"must be >= 0, got {d.num_workers}")
-    _check(len(cfg.encoder.stem_widths) == 3 and all(w > 0 for w in cfg.encoder.stem_widths),
-           "encoder.stem_widths", f"must be three positive widths, got {cfg.encoder.stem_widths}")
-    n = len(e.width_list)
-    _check(n >= 1 and all(isinstance(w, int) and w > 0 for w in e.width_list), "decoder.width_list", f"must be positive ints, got {e.width_list}")
-    _check(len(e.depth_list) == n and all(isinstance(x, int) and x >= 0 for x in e.depth_list), "decoder.depth_list",
-           f"must have {n} non-negative ints (one per stage of width_list), got {e.depth_list}")
-    blocks = ("ResBlock", "EViT_GLU", "EViTS5_GLU")
-    _check(len(e.block_type) == n and all(b in blocks for b in e.block_type), "decoder.block_type",
-           f"must have {n} entries from {blocks}, got {e.block_type}")
-    _check(len(cfg.sae.stages) >= 1, "sae.stages", "at least one stage is needed")
-    for i, s in enumerate(cfg.sae.stages):
-        w = f"sae.stages.{i}"
-        _check(s.epochs > 0 or (s.steps or 0) > 0, f"{w}.epochs", f"must be > 0 (or set steps), got {s.epochs}")
-        _check(s.steps is None or s.steps > 0, f"{w}.steps", f"must be > 0 or null, got {s.steps}")
-        _check(s.lr > 0, f"{w}.lr", f"must be > 0, got {s.lr}")
-        _check(0 <= s.ema_decay < 1, f"{w}.ema_decay", f"must be in [0, 1), got {s.ema_decay}")
-        for b in ("betas", "disc_betas"):
-            v = getattr(s, b)
-            _check(len(v) == 2 and all(0 <= x < 1 for x in v), f"{w}.{b}", f"must be two numbers in [0, 1), got {v}")
-        for lam in ("lambda_cos", "lambda_l1", "lambda_lpips", "lambda_adv"):
-            _check(getattr(s, lam) >= 0, f"{w}.{lam}", f"must be >= 0, got {getattr(s, lam)}")
-        _check(not (s.train == "decoder" and s.lambda_cos > 0), f"{w}.lambda_cos",
-               "must be 0 when the encoder is frozen (train='decoder'): nothing would receive its gradient")
-        _check(s.gan or s.lambda_adv == 0, f"{w}.lambda_adv", "must be 0 unless gan is true")
-        _check(0 <= s.tau_start and 0 <= s.tau_end and s.tau_ramp_epochs >= 0, f"{w}.tau_start",
-               f"tau values must be >= 0, got {s.tau_start} -> {s.tau_end} over {s.tau_ramp_epochs} epochs")
-    t = cfg.sae
-    _check(t.batch_size > 0, "sae.batch_size", f"must be > 0, got {t.batch_size}")
-    _check(t.grad_accum >= 1, "sae.grad_accum", f"must be >= 1, got {t.grad_accum}")
-    _check(0 <= t.min_lr_ratio <= 1, "sae.min_lr_ratio", f"must be in [0, 1], got {t.min_lr_ratio}")
-    _check(t.run_stages is None or 1 <= t.run_stages <= len(t.stages), "sae.run_stages",
-           f"must be null or between 1 and {len(t.stages)} (the number of stages), got {t.run_stages}")
-    _check_recipe(cfg)
-    g = cfg.generator
-    _check(g.num_classes is None or g.num_classes > 0, "generator.num_classes", f"must be > 0 or null, got {g.num_classes}")
-    _check(0 <= g.class_dropout < 1, "generator.class_dropout", f"must be in [0, 1), got {g.class_dropout}")
-    f = cfg.flow
-    _check(f.radius is None or f.radius > 0, "flow.radius", f"must be > 0 or null, got {f.radius}")
-    _check(f.time_shift is None or f.time_shift > 0, "flow.time_shift", f"must be > 0 or null, got {f.time_shift}")
-    _check(f.logit_std > 0, "flow.logit_std", f"must be > 0, got {f.logit_std}")
-    _check(f.lambda_rad >= 0, "flow.lambda_rad", f"must be >= 0, got {f.lambda_rad}")
-    _check(not (f.kind == "euclidean" and cfg.sampler.name != "euler"), "sampler.name",
-           f"a euclidean flow is sampled with 'euler', got {cfg.sampler.name!r}")
-    _check(not (f.kind == "riemannian" and cfg.sampler.name == "euler"), "sampler.name",
-           "a riemannian flow is sampled with 'euler_proj' or 'expmap', got 'euler'")
-    dt = cfg.dit
-    _check(dt.lr > 0, "dit.lr", f"must be > 0, got {dt.lr}")
-    _check(dt.batch_size > 0, "dit.batch_size", f"must be > 0, got {dt.batch_size}")
-    _check(dt.grad_accum >= 1, "dit.grad_accum", f"must be >= 1, got {dt.grad_accum}")
-    _check(0 <= dt.ema_decay < 1, "dit.ema_decay", f"must be in [0, 1), got {dt.ema_decay}")
-    _check(dt.epochs > 0 or (dt.steps or 0) > 0, "dit.epochs", f"must be > 0 (or set steps), got {dt.epochs}")
-    sp = cfg.sampler
-    _check(sp.steps >= 1, "sampler.steps", f"must be >= 1, got {sp.steps}")
-    _check(sp.cfg_scale >= 0, "sampler.cfg_scale", f"must be >= 0, got {sp.cfg_scale}")
-    _check(len(sp.cfg_interval) == 2 and 0 <= sp.cfg_interval[0] <= sp.cfg_interval[1] <= 1, "sampler.cfg_interval",
-           f"must be (lo, hi) with 0 <= lo <= hi <= 1, got {sp.cfg_interval}")
-    _check(sp.decode_scale is None or sp.decode_scale > 0, "sampler.decode_scale", f"must be > 0 or null, got {sp.decode_scale}")
-    ev = cfg.eval
-    _check(ev.rfid_images > 0 and ev.gen_samples > 0 and ev.batch_size > 0, "eval", "image counts and batch_size must be > 0")
-    ds = cfg.dist
-    _check(ds.nproc >= 1 and ds.nnodes >= 1, "dist.nproc", f"nproc and nnodes must be >= 1, got {ds.nproc}, {ds.nnodes}")
-    _check(cfg.run.keep_last >= 1, "run.keep_last", f"must be >= 1, got {cfg.run.keep_last}")
-    for k in ("log_every", "ckpt_every", "image_every"):
-        _check(getattr(cfg.run, k) >= 1, f"run.{k}", f"must be >= 1, got {getattr(cfg.run, k)}")
-    return cfg
+@patch(cls_method=True)
+def from_dict(cls: Config, d: dict) -> Config: return validate(_from_plain(cls, d, ""))
 
-def _check_recipe(cfg: Config):
-    "Relations among the recipe fields that follow RAE (issue 10); their ranges are in `NUMERIC_RULES`."
-    loss, dt = cfg.loss, cfg.dit
-    ops = [p.strip() for p in loss.diffaug.split(",") if p.strip()]
-    _check(all(o in ("color", "translation", "cutout") for o in ops), "loss.diffaug",
-           f"comma-separated ops from color, translation, cutout; got {loss.diffaug!r}")
-    _check(dt.decay_end_epoch is None or dt.decay_end_epoch >= dt.decay_start_epoch, "dit.decay_end_epoch",
-           f"must be null or >= dit.decay_start_epoch ({dt.decay_start_epoch}), got {dt.decay_end_epoch}")
+@patch(cls_method=True)
+def from_yaml(cls: Config, path) -> Config:
+    "Load a config from a YAML file or YAML text."
+    p = Path(path) if not (isinstance(path, str) and "\n" in path) else None
+    if p is not None and not p.exists(): raise FileNotFoundError(f"config file not found: {p}")
+    try: d = yaml.safe_load(p.read_text() if p is not None else path)
+    except yaml.YAMLError as e: raise ConfigError(f"{p or 'config'}: not valid YAML: {e}") from None
+    if not isinstance(d, dict): raise ConfigError(f"{p or 'config'}: expected a mapping at the top level, got {type(d).__name__}")
+    return cls.from_dict(d)
 
-# %% ../nbs/api/00_config.ipynb 16
+# %% ../nbs/api/00_config.ipynb 55
 class _Rule(typing.NamedTuple):
     ok: typing.Callable      # value -> bool (the value is finite when this is called)
     text: str                # what the value must be, for the message
@@ -527,6 +477,8 @@ _PX16 = _Rule(lambda v: v > 0 and v % 16 == 0, "must be a positive multiple of 1
 _BETAS = _Rule(lambda v: len(v) == 2 and all(0 <= x < 1 for x in v), "must be two numbers in [0, 1)", [0.9, 1.0])
 _HOOKS = _Rule(lambda v: len(v) >= 1 and all(isinstance(x, int) and x >= 0 for x in v),
                "must be one or more block indices >= 0", [-1])
+
+# %% ../nbs/api/00_config.ipynb 56
 _STAGE = {"epochs": _GE0, "steps": _GE1, "lr": _GT0, "betas": _BETAS, "weight_decay": _GE0, "ema_decay": _FRAC_OPEN,
           "lambda_cos": _GE0, "lambda_l1": _GE0, "lambda_lpips": _GE0, "lambda_adv": _GE0, "disc_lr": _GT0,
           "disc_betas": _BETAS, "disc_warmup_epochs": _GE0, "disc_warmup_steps": _GE0, "tau_start": _GE0,
@@ -551,41 +503,108 @@ NUMERIC_RULES = {
     "run.log_every": _GE1, "run.ckpt_every": _GE1, "run.keep_last": _GE1, "run.image_every": _GE1,
 }
 
-def _numbers_at(cfg, key: str):
-    "`(dotted name, value)` of the field(s) `key` names (`*` runs over the stages)."
-    head, _, rest = key.partition(".*.")
-    if rest: return [(f"{head}.{i}.{rest}", getattr(s, rest)) for i, s in enumerate(_get(cfg, head))]
-    return [(key, _get(cfg, key))]
-
-def _get(o, key: str):
-    for k in key.split("."): o = getattr(o, k)
-    return o
+# %% ../nbs/api/00_config.ipynb 58
+def _fields_at(cfg, key: str) -> list:
+    "`(dotted name, object, field name)` of each field `key` names; `*` runs over a list (`sae.stages.*.lr`: every stage)."
+    *path, name = key.split(".")
+    found = [("", cfg)]
+    for p in path:
+        if p == "*": found = [(f"{w}{i}.", x) for w, o in found for i, x in enumerate(o)]
+        else: found = [(f"{w}{p}.", o[int(p)] if p.isdigit() else getattr(o, p)) for w, o in found]
+    return [(w + name, o, name) for w, o in found]
 
 def check_numbers(cfg) -> None:
     "Check every field of `NUMERIC_RULES`: finite, and what its rule says; `ConfigError` names the first bad field."
     for key, rule in NUMERIC_RULES.items():
-        for where, v in _numbers_at(cfg, key):
+        for where, o, name in _fields_at(cfg, key):
+            v = getattr(o, name)
             if v is None: continue                     # an Optional field left unset (types are checked before)
             vals = v if isinstance(v, (list, tuple)) else [v]
             if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in vals):
                 raise ConfigError(f"{where}: must be a finite number, got {v!r}")
             if not rule.ok(v): raise ConfigError(f"{where}: {rule.text}, got {v!r}")
 
-# %% ../nbs/api/00_config.ipynb 18
+# %% ../nbs/api/00_config.ipynb 62
+def _check(ok: bool, where: str, msg: str):
+    if not ok: raise ConfigError(f"{where}: {msg}")
+
+def validate(cfg: Config) -> Config:
+    "Check the values of `cfg`; raise `ConfigError` naming the first bad field. Returns `cfg`."
+    _from_plain(Config, cfg.to_dict(), "")   # type-check again: fields may have been assigned by hand
+    check_numbers(cfg)                       # every numeric field against its meaning (above)
+    for check in (_check_model, _check_stages, _check_recipe, _check_generation): check(cfg)
+    return cfg
+
+# %% ../nbs/api/00_config.ipynb 63
+def _check_model(cfg: Config):
+    "The stem's three widths; one decoder stage per entry of each of the decoder's lists."
+    e = cfg.decoder
+    _check(len(cfg.encoder.stem_widths) == 3 and all(w > 0 for w in cfg.encoder.stem_widths),
+           "encoder.stem_widths", f"must be three positive widths, got {cfg.encoder.stem_widths}")
+    n = len(e.width_list)
+    _check(n >= 1 and all(isinstance(w, int) and w > 0 for w in e.width_list), "decoder.width_list", f"must be positive ints, got {e.width_list}")
+    _check(len(e.depth_list) == n and all(isinstance(x, int) and x >= 0 for x in e.depth_list), "decoder.depth_list",
+           f"must have {n} non-negative ints (one per stage of width_list), got {e.depth_list}")
+    blocks = ("ResBlock", "EViT_GLU", "EViTS5_GLU")
+    _check(len(e.block_type) == n and all(b in blocks for b in e.block_type), "decoder.block_type",
+           f"must have {n} entries from {blocks}, got {e.block_type}")
+
+# %% ../nbs/api/00_config.ipynb 64
+def _check_stages(cfg: Config):
+    "At least one stage, each of some length, whose losses have something to train; `run_stages` among them."
+    _check(len(cfg.sae.stages) >= 1, "sae.stages", "at least one stage is needed")
+    for i, s in enumerate(cfg.sae.stages):
+        w = f"sae.stages.{i}"
+        _check(s.epochs > 0 or (s.steps or 0) > 0, f"{w}.epochs", f"must be > 0 (or set steps), got {s.epochs}")
+        _check(not (s.train == "decoder" and s.lambda_cos > 0), f"{w}.lambda_cos",
+               "must be 0 when the encoder is frozen (train='decoder'): nothing would receive its gradient")
+        _check(s.gan or s.lambda_adv == 0, f"{w}.lambda_adv", "must be 0 unless gan is true")
+    t = cfg.sae
+    _check(t.run_stages is None or 1 <= t.run_stages <= len(t.stages), "sae.run_stages",
+           f"must be null or between 1 and {len(t.stages)} (the number of stages), got {t.run_stages}")
+
+# %% ../nbs/api/00_config.ipynb 65
+def _check_recipe(cfg: Config):
+    "Relations among the recipe fields that follow RAE (issue 10); their ranges are in `NUMERIC_RULES`."
+    loss, dt = cfg.loss, cfg.dit
+    ops = [p.strip() for p in loss.diffaug.split(",") if p.strip()]
+    _check(all(o in ("color", "translation", "cutout") for o in ops), "loss.diffaug",
+           f"comma-separated ops from color, translation, cutout; got {loss.diffaug!r}")
+    _check(dt.decay_end_epoch is None or dt.decay_end_epoch >= dt.decay_start_epoch, "dit.decay_end_epoch",
+           f"must be null or >= dit.decay_start_epoch ({dt.decay_start_epoch}), got {dt.decay_end_epoch}")
+
+def _check_generation(cfg: Config):
+    "The sampler fits the flow; the generator trains for some length; the guidance interval lies in [0, 1]."
+    f, sp, dt = cfg.flow, cfg.sampler, cfg.dit
+    _check(not (f.kind == "euclidean" and sp.name != "euler"), "sampler.name",
+           f"a euclidean flow is sampled with 'euler', got {sp.name!r}")
+    _check(not (f.kind == "riemannian" and sp.name == "euler"), "sampler.name",
+           "a riemannian flow is sampled with 'euler_proj' or 'expmap', got 'euler'")
+    _check(dt.epochs > 0 or (dt.steps or 0) > 0, "dit.epochs", f"must be > 0 (or set steps), got {dt.epochs}")
+    _check(len(sp.cfg_interval) == 2 and 0 <= sp.cfg_interval[0] <= sp.cfg_interval[1] <= 1, "sampler.cfg_interval",
+           f"must be (lo, hi) with 0 <= lo <= hi <= 1, got {sp.cfg_interval}")
+
+# %% ../nbs/api/00_config.ipynb 69
+def _node_at(d: dict, parts: list, key: str):
+    "The dict or list in the plain config `d` that holds the last part of the path `parts` of override `key`."
+    node = d
+    for i, p in enumerate(parts[:-1]):
+        where = ".".join(parts[:i + 1])
+        if isinstance(node, list):
+            _check(p.isdigit() and int(p) < len(node), where, f"no such list item (the list has {len(node)})")
+            node = node[int(p)]
+        elif isinstance(node, dict) and p in node and isinstance(node[p], (dict, list)): node = node[p]
+        else: raise ConfigError(f"{where}: unknown section in override {key!r}")
+    return node
+
+# %% ../nbs/api/00_config.ipynb 70
 def apply_overrides(cfg: Config, overrides) -> Config:
     "A copy of `cfg` with `overrides` (`'a.b=v'` strings or a `{'a.b': v}` dict) applied and validated."
     d = cfg.to_dict()
     items = overrides.items() if isinstance(overrides, dict) else [_split_override(o) for o in (overrides or [])]
     for key, value in items:
-        node, parts = d, key.split(".")
-        for i, p in enumerate(parts[:-1]):
-            where = ".".join(parts[:i + 1])
-            if isinstance(node, list):
-                _check(p.isdigit() and int(p) < len(node), where, f"no such list item (the list has {len(node)})")
-                node = node[int(p)]
-            elif isinstance(node, dict) and p in node and isinstance(node[p], (dict, list)): node = node[p]
-            else: raise ConfigError(f"{where}: unknown section in override {key!r}")
-        last = parts[-1]
+        parts = key.split(".")
+        node, last = _node_at(d, parts, key), parts[-1]
         if isinstance(node, list):
             _check(last.isdigit() and int(last) < len(node), key, f"no such list item (the list has {len(node)})")
             node[int(last)] = value
@@ -603,7 +622,7 @@ def _split_override(s: str):
         why = " ".join(str(getattr(e, "problem", None) or e).split())
         raise ConfigError(f"{k.strip()}: the value {v!r} is not valid YAML ({why}); quote it or fix the brackets") from None
 
-# %% ../nbs/api/00_config.ipynb 20
+# %% ../nbs/api/00_config.ipynb 74
 def _paper_v1() -> Config:
     c = Config(name="paper-v1", assets="require")
     c.sae = SAETrainConfig(version="v1", batch_size=256, stages=[   # batch 256, lrs from the v1 README [V1]
@@ -620,6 +639,7 @@ def _paper_v1() -> Config:
     c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 20_scale]
     return c
 
+# %% ../nbs/api/00_config.ipynb 76
 def _paper_v2() -> Config:
     c = Config(name="paper-v2", assets="require")
     c.sae = SAETrainConfig(version="v2", batch_size=512, stages=[    # [V2 Tables 9, 10]
@@ -634,7 +654,7 @@ def _paper_v2() -> Config:
     c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 20_scale]
     return c
 
-# %% ../nbs/api/00_config.ipynb 22
+# %% ../nbs/api/00_config.ipynb 79
 def _stage_sources(i: int, d: dict) -> dict: return {f"sae.stages.{i}.{k}": v for k, v in d.items()}
 _NOGAN = {k: "n/a: no GAN in this stage" for k in ("disc_lr", "disc_betas", "disc_warmup_epochs")}
 _NONOISE = {k: "n/a: no latent noise in this stage" for k in ("tau_start", "tau_end", "tau_ramp_epochs")}
@@ -650,7 +670,10 @@ PRESET_SOURCES = {
         gan=_T10, disc_lr=f"{_T10}: one LR for G and D", disc_betas=f"{_T10}: one optimiser setting for G and D",
         disc_warmup_epochs=_T10, noise=_T10, tau_start=_T10, tau_end=_T10, tau_ramp_epochs=_T10)),
   },
-  "paper-v1": {
+}
+
+# %% ../nbs/api/00_config.ipynb 81
+PRESET_SOURCES["paper-v1"] = {
     "sae.batch_size": f"{_V1R}: batch_size 256", "flow.lambda_rad": "inferred: v1 states no radial penalty",
     **_stage_sources(0, dict(train=f"{_V1R} / SPEC §3.1: stem + decoder", epochs=f"inferred: v1 gives no epochs; {_T9}'s 20",
         lr=f"{_V1R}: lr 1e-5", betas=f"{_T9} (v1 silent)", ema_decay=f"{_T9} (v1 silent)", lambda_cos=f"{_V1R}: 0.5",
@@ -668,55 +691,75 @@ PRESET_SOURCES = {
         lambda_cos=f"{_V1R}: 0.5")),
     **_stage_sources(2, dict(train=f"{_V1R}: --freeze_encoder", lr=f"{_V1R}: lr 1e-4", lambda_cos="n/a: encoder frozen")),
     **_stage_sources(3, dict(train=f"{_V1R}: --freeze_encoder", lr=f"{_V1R}: lr 5.4e-5", lambda_cos="n/a: encoder frozen")),
-  },
 }
 
-# %% ../nbs/api/00_config.ipynb 24
-def _small(name: str) -> Config:
-    c = _paper_v1()
-    smoke = name == "smoke"
-    c.name, c.assets = name, ("random" if smoke else "auto")
-    c.data = DataConfig(root=None, image_size=32 if smoke else 64, hflip=True, num_workers=0)
-    c.encoder = EncoderConfig(trunk="vit_small_patch16_dinov3_qkvb",
-                              trunk_kwargs=dict(depth=2, embed_dim=64, num_heads=2) if smoke else {},
-                              stem_widths=(8, 16, 32) if smoke else (32, 64, 128))
-    w = (16, 16, 32, 32, 64) if smoke else (32, 64, 64, 128, 128)
-    c.decoder = DecoderConfig(width_list=w, depth_list=(1, 1, 1, 1, 1),
-                              block_type=("ResBlock", "ResBlock", "ResBlock", "EViT_GLU", "EViT_GLU"))
-    c.loss = LossConfig(lpips_net="vgg" if smoke else "alex",    # tiny: AlexNet LPIPS halves a CPU step (VGG16 is most of it)
-                        disc_trunk="vit_small_patch16_dinov3_qkvb", disc_input_size=32 if smoke else 64,
-                        disc_trunk_kwargs=dict(depth=2, embed_dim=64, num_heads=2) if smoke else dict(depth=4),
-                        disc_hooks=(0, 1) if smoke else (1, 3))
-    if not smoke:     # tiny keeps the recipe its committed report figures were made with (pre-RAE choices, see the card)
-        c.data.sae_crop, c.data.sae_hflip = "center", True
-        c.loss.adaptive_weight, c.loss.adaptive_eps, c.loss.l1_range, c.loss.hinge_scale = False, 1e-4, "pm1", 1.0
-        c.loss.diffaug, c.loss.disc_norm_group, c.loss.disc_norm_eps = "color,translation,cutout", 8, 1e-5
-        c.loss.disc_final_head, c.loss.disc_eval_in_g_step, c.loss.disc_fake = False, False, "detached"
-        c.loss.disc_antialias = True
-        c.sae.grad_clip, c.sae.lr_schedule = 1.0, "constant"
-    steps = (2, 2, 2, 2) if smoke else (300, 60, 60, 80)      # tiny: about 4 minutes on 2 CPU cores
-    for s, n in zip(c.sae.stages, steps):
-        s.steps = n
-        s.ema_decay = 0.99        # a few hundred steps: the paper's 0.9999 would leave the EMA at its initialisation
-        if s.gan: s.disc_warmup_epochs, s.disc_warmup_steps = 0.0, (1 if smoke else 20)
-        if s.noise: s.tau_ramp_steps = n // 2
-    c.sae.batch_size, c.sae.precision, c.sae.warmup_steps = (4 if smoke else 8), "fp32", (0 if smoke else 20)
-    c.generator = GeneratorConfig(model="tiny" if smoke else "LightningDiT-T/1", num_classes=None, class_dropout=0.1,
-                                  linear_init="auto" if smoke else "xavier")
-    for s in c.sae.stages: s.lr = max(s.lr, 2e-4 if not smoke else 1e-3)   # small runs need a larger lr [I]
-    c.dit = DiTTrainConfig(steps=3 if smoke else 600, batch_size=4 if smoke else 64, lr=1e-3 if smoke else 5e-4,
-                           lr_schedule="constant", warmup_steps=0, sample_every=10**9, ema_decay=0.99,
-                           decay_end_epoch=None)
-    c.sampler = SamplerConfig(name="euler_proj", steps=4 if smoke else 25, decode_scale=None)
-    c.eval = EvalConfig(rfid_split="val", rfid_images=8 if smoke else 256, gen_samples=8 if smoke else 256, fid_reference=None,
-                        batch_size=4 if smoke else 32, probe_epochs=2 if smoke else 30)
-    c.dist = DistConfig(backend="auto", nproc=1)
-    c.run = RunConfig(log_every=1 if smoke else 10, ckpt_every=2 if smoke else 50, keep_last=2,
-                      image_every=10**6 if smoke else 250)
-    c.perf = PerfConfig()                 # no compile: a compile costs more than a small run saves
-    return c
+# %% ../nbs/api/00_config.ipynb 83
+def _with(cfg: Config, table: dict) -> Config:
+    "`cfg` with each `'dotted.path': value` of `table` set (a copy of the value, as given); `*` runs over the stages."
+    for key, value in table.items():
+        for where, o, name in _fields_at(cfg, key):
+            if name not in {f.name for f in fields(o)}: raise ConfigError(f"{where}: {type(o).__name__} has no field {name!r}")
+            setattr(o, name, copy.deepcopy(value))
+    return cfg
 
-PRESETS = {"smoke": lambda: _small("smoke"), "tiny": lambda: _small("tiny"),
+# %% ../nbs/api/00_config.ipynb 86
+_TINY = {   # on top of paper-v1: `make report` on 2 CPU cores (the autoencoder trains for about 4 minutes)
+    "name": "tiny", "assets": "auto",
+    "data.image_size": 64, "data.num_workers": 0,
+    "encoder.trunk": "vit_small_patch16_dinov3_qkvb", "encoder.stem_widths": (32, 64, 128),
+    "decoder.width_list": (32, 64, 64, 128, 128), "decoder.depth_list": (1, 1, 1, 1, 1),
+    "loss.lpips_net": "alex",                 # AlexNet LPIPS halves a CPU step (VGG16 is most of it)
+    "loss.disc_trunk": "vit_small_patch16_dinov3_qkvb", "loss.disc_trunk_kwargs": dict(depth=4),
+    "loss.disc_input_size": 64, "loss.disc_hooks": (1, 3),
+    "sae.batch_size": 8, "sae.precision": "fp32", "sae.warmup_steps": 20,
+    "sae.stages.*.lr": 2e-4,                  # small runs need a larger lr [I]
+    "sae.stages.*.ema_decay": 0.99,           # a few hundred steps: the paper's 0.9999 would leave the EMA at its initialisation
+    "sae.stages.0.steps": 300, "sae.stages.1.steps": 60, "sae.stages.2.steps": 60, "sae.stages.3.steps": 80,
+    "sae.stages.*.disc_warmup_epochs": 0.0,   # the discriminator's warm-up in steps instead:
+    "sae.stages.1.disc_warmup_steps": 20, "sae.stages.2.disc_warmup_steps": 20, "sae.stages.3.disc_warmup_steps": 20,
+    "sae.stages.3.tau_ramp_steps": 40,        # half the noise stage
+    "generator.model": "LightningDiT-T/1", "generator.num_classes": None, "generator.linear_init": "xavier",
+    "dit.steps": 600, "dit.batch_size": 64, "dit.lr": 5e-4, "dit.lr_schedule": "constant", "dit.ema_decay": 0.99,
+    "dit.sample_every": 10**9, "dit.decay_end_epoch": None,
+    "sampler.steps": 25, "sampler.decode_scale": None,
+    "eval.rfid_images": 256, "eval.gen_samples": 256, "eval.fid_reference": None, "eval.batch_size": 32,
+    "eval.probe_epochs": 30,
+    "run.log_every": 10, "run.ckpt_every": 50, "run.keep_last": 2, "run.image_every": 250,
+    "perf.compile": False,                    # a compile costs more than a small run saves
+}
+
+# %% ../nbs/api/00_config.ipynb 88
+_TINY_EARLIER_RECIPE = {   # tiny only: the choices its committed report figures were made with
+    "data.sae_crop": "center", "data.sae_hflip": True,
+    "loss.adaptive_weight": False, "loss.adaptive_eps": 1e-4, "loss.l1_range": "pm1", "loss.hinge_scale": 1.0,
+    "loss.diffaug": "color,translation,cutout", "loss.disc_norm_group": 8, "loss.disc_norm_eps": 1e-5,
+    "loss.disc_final_head": False, "loss.disc_eval_in_g_step": False, "loss.disc_fake": "detached",
+    "loss.disc_antialias": True,
+    "sae.grad_clip": 1.0, "sae.lr_schedule": "constant",
+}
+
+# %% ../nbs/api/00_config.ipynb 90
+_SMOKE = {   # on top of paper-v1 + _TINY: every path of the code in seconds, random weights
+    "name": "smoke", "assets": "random",
+    "data.image_size": 32,
+    "encoder.trunk_kwargs": dict(depth=2, embed_dim=64, num_heads=2), "encoder.stem_widths": (8, 16, 32),
+    "decoder.width_list": (16, 16, 32, 32, 64),
+    "loss.lpips_net": "vgg", "loss.disc_trunk_kwargs": dict(depth=2, embed_dim=64, num_heads=2),
+    "loss.disc_input_size": 32, "loss.disc_hooks": (0, 1),
+    "sae.batch_size": 4, "sae.warmup_steps": 0,
+    "sae.stages.*.lr": 1e-3, "sae.stages.*.steps": 2,
+    "sae.stages.1.disc_warmup_steps": 1, "sae.stages.2.disc_warmup_steps": 1, "sae.stages.3.disc_warmup_steps": 1,
+    "sae.stages.3.tau_ramp_steps": 1,
+    "generator.model": "tiny", "generator.linear_init": "auto",
+    "dit.steps": 3, "dit.batch_size": 4, "dit.lr": 1e-3,
+    "sampler.steps": 4,
+    "eval.rfid_images": 8, "eval.gen_samples": 8, "eval.batch_size": 4, "eval.probe_epochs": 2,
+    "run.log_every": 1, "run.ckpt_every": 2, "run.image_every": 10**6,
+}
+
+# %% ../nbs/api/00_config.ipynb 92
+PRESETS = {"smoke": lambda: _with(_paper_v1(), {**_TINY, **_SMOKE}),
+           "tiny": lambda: _with(_paper_v1(), {**_TINY, **_TINY_EARLIER_RECIPE}),
            "paper-v1": _paper_v1, "paper-v2": _paper_v2}
 
 def get_preset(name: str) -> Config:
@@ -729,7 +772,7 @@ def load_config(spec, overrides=None) -> Config:
     cfg = get_preset(spec) if str(spec) in PRESETS else Config.from_yaml(spec)
     return apply_overrides(cfg, overrides) if overrides else cfg
 
-# %% ../nbs/api/00_config.ipynb 26
+# %% ../nbs/api/00_config.ipynb 104
 def _walk(obj, prefix: str = ""):
     "(dotted path, owner class, field name, value) of every leaf field of a config; stage lists expanded."
     for f in fields(obj):
@@ -746,6 +789,7 @@ def source_kind(source: str) -> str:
     "The kind of a source string (paper, RAE, release code, inferred, user input, project, n/a); '' if unknown."
     return next((k for p, k in SOURCE_KINDS.items() if source.startswith(p)), "")
 
+# %% ../nbs/api/00_config.ipynb 106
 def recipe_card(cfg: Config) -> list:
     "One row per hyper-parameter field of `cfg`: dict(field, value, source, kind); sources from `FIELD_SOURCES` / `PRESET_SOURCES`."
     ps = PRESET_SOURCES.get(cfg.name, {})
@@ -755,6 +799,7 @@ def recipe_card(cfg: Config) -> list:
         rows.append(dict(field=path, value=v, source=src, kind=source_kind(src)))
     return rows
 
+# %% ../nbs/api/00_config.ipynb 110
 def _fmt(v) -> str:
     if isinstance(v, float): return f"{v:g}"
     if isinstance(v, (tuple, list)): return "(" + ", ".join(_fmt(x) for x in v) + ")"
@@ -780,12 +825,3 @@ def recipe_card_markdown(names=("paper-v1", "paper-v2")) -> str:
     lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
     lines += ["| " + " | ".join(esc(v) for v in r) + " |" for r in df.itertuples(index=False)]
     return "\n".join(lines) + "\n"
-
-# %% ../nbs/api/00_config.ipynb 30
-def stage_steps(stage: StageConfig, steps_per_epoch: int) -> int:
-    "Number of optimiser steps of `stage`."
-    return stage.steps if stage.steps is not None else max(1, epochs_to_steps(stage.epochs, steps_per_epoch))
-
-def epochs_to_steps(epochs: float, steps_per_epoch: int, steps: Optional[int] = None) -> int:
-    "`steps` when given, else `epochs` converted with `steps_per_epoch` (rounded up)."
-    return steps if steps is not None else int(math.ceil(epochs * steps_per_epoch))
