@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from torch.nn.utils.parametrizations import spectral_norm
 
 from .encoder import create_trunk, trunk_forward, IMAGENET_MEAN, IMAGENET_STD
@@ -41,6 +42,7 @@ def l1_loss(x: torch.Tensor, x_hat: torch.Tensor, value_range: str = "pm1") -> t
     d = (x_hat.float() - x.float()).abs().mean()
     return d * 0.5 if value_range == "01" else d
 
+# %% ../nbs/api/07_losses.ipynb 13
 class LPIPSLoss(nn.Module):
     "LPIPS (`lpips` package) between images in [-1, 1], averaged over the batch; the network is frozen."
     def __init__(self, net: str = "vgg", policy: str = "auto", path=None, model: Optional[nn.Module] = None):
@@ -63,6 +65,7 @@ class LPIPSLoss(nn.Module):
             try: return self.model(x_hat.float(), x.float()).mean()
             finally: self.model.net = net
 
+# %% ../nbs/api/07_losses.ipynb 14
 class _LowPrecisionFeatures(nn.Module):
     "An LPIPS backbone run under autocast `dtype`, its feature maps returned in float32."
     def __init__(self, net: nn.Module, dtype):
@@ -70,7 +73,7 @@ class _LowPrecisionFeatures(nn.Module):
     def forward(self, x):
         with torch.autocast(x.device.type, dtype=self.dtype): return [f.float() for f in self.net(x)]
 
-# %% ../nbs/api/07_losses.ipynb 14
+# %% ../nbs/api/07_losses.ipynb 18
 def _rand(B, device, generator): return torch.rand(B, 1, 1, 1, device=device, generator=generator)
 
 def _color(x, g):
@@ -91,6 +94,7 @@ def _translation(x, g, ratio: float = 0.125):
     b = torch.arange(B, device=x.device)[:, None, None]
     return xp.permute(0, 2, 3, 1)[b, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2)
 
+# %% ../nbs/api/07_losses.ipynb 20
 def _cutout(x, g, ratio: float = 0.5):
     B, C, H, W = x.shape
     ch, cw = int(H * ratio + 0.5), int(W * ratio + 0.5)
@@ -111,7 +115,7 @@ def diff_augment(x: torch.Tensor, policy: str = "color,translation,cutout",
         x = DIFFAUG_OPS[name](x, generator)
     return x.contiguous()
 
-# %% ../nbs/api/07_losses.ipynb 17
+# %% ../nbs/api/07_losses.ipynb 25
 class BatchNormLocal(nn.Module):
     "Batch norm over groups of at most `virtual_bs` samples and the sequence, no running stats (StyleGAN-T)."
     def __init__(self, num_features: int, virtual_bs: int = 8, eps: float = 1e-5):   # RAE: virtual_bs 1, eps 1e-6
@@ -130,6 +134,7 @@ class BatchNormLocal(nn.Module):
         xg = (xg - mean) * torch.rsqrt(var + self.eps)
         return (xg.view(B, C, L) * self.weight[None, :, None] + self.bias[None, :, None]).to(x.dtype)
 
+# %% ../nbs/api/07_losses.ipynb 29
 def _sn_conv(cin, cout, k, circular=True):
     return spectral_norm(nn.Conv1d(cin, cout, k, padding=k // 2, padding_mode="circular" if circular and k > 1 else "zeros"))
 
@@ -147,11 +152,19 @@ class DiscHead(nn.Module):
         self.cls = _sn_conv(channels, 1, 1)
     def forward(self, x): return self.cls(self.main(x)).squeeze(1)
 
+# %% ../nbs/api/07_losses.ipynb 32
 class DINODiscriminator(nn.Module):
     "Frozen DINO trunk + trainable spectral-norm heads on hooked blocks; DiffAugment on its input."
-    def __init__(self, trunk: nn.Module, hooks: Sequence[int] = (2, 5, 8, 11), input_size: int = 224,
-                 diffaug: str = "color,translation,cutout", record: Optional[dict] = None, final_head: bool = False,
-                 norm_group: int = 8, norm_eps: float = 1e-5, antialias: bool = True):
+    def __init__(self,
+                 trunk: nn.Module,                          # a timm ViT (frozen here), e.g. from `create_trunk`
+                 hooks: Sequence[int] = (2, 5, 8, 11),      # blocks whose patch tokens feed a head
+                 input_size: int = 224,                     # images are resized to this before the trunk
+                 diffaug: str = "color,translation,cutout", # the DiffAugment policy ("" for none)
+                 record: Optional[dict] = None,             # the trunk's asset record (provenance)
+                 final_head: bool = False,                  # one more head on the last block, first (RAE)
+                 norm_group: int = 8,                       # BatchNormLocal's group size (RAE: 1)
+                 norm_eps: float = 1e-5,                    # BatchNormLocal's eps (RAE: 1e-6)
+                 antialias: bool = True):                   # antialiased resize (RAE: False)
         super().__init__()
         self.antialias = antialias
         trunk.requires_grad_(False).eval()
@@ -166,33 +179,41 @@ class DINODiscriminator(nn.Module):
         if not getattr(trunk, "dynamic_img_size", False) and tuple(trunk.patch_embed.img_size) != (input_size, input_size):
             trunk.set_input_size(img_size=(input_size, input_size))
 
-    @classmethod
-    def from_config(cls, loss_cfg, policy: str = "auto") -> "DINODiscriminator":
-        "From a `dino_sae.config.LossConfig` (disc_trunk, disc_weights, disc_trunk_kwargs, disc_hooks, ...)."
-        trunk, rec = create_trunk(loss_cfg.disc_trunk, policy, loss_cfg.disc_weights, **dict(loss_cfg.disc_trunk_kwargs))
-        return cls(trunk, loss_cfg.disc_hooks, loss_cfg.disc_input_size, loss_cfg.diffaug, rec, loss_cfg.disc_final_head,
-                   loss_cfg.disc_norm_group, loss_cfg.disc_norm_eps, loss_cfg.disc_antialias)
-
     def train(self, mode: bool = True):
         super().train(mode); self.trunk.eval(); return self
 
-    def features(self, x: torch.Tensor) -> list:
-        "Patch tokens (B, C, N) of the blocks the heads read (`self.read`) for images in [-1, 1] (no augmentation)."
-        if x.shape[-1] != self.input_size or x.shape[-2] != self.input_size:
-            x = F.interpolate(x, size=(self.input_size, self.input_size), mode="bilinear", align_corners=False, antialias=self.antialias)
-        x = ((x + 1) * 0.5 - self.mean.to(x.dtype)) / self.std.to(x.dtype)
-        feats = trunk_forward(self.trunk, self.trunk.patch_embed(x), hooks=self.read)
-        return [f[:, self.trunk.num_prefix_tokens:].transpose(1, 2) for f in feats]
+# %% ../nbs/api/07_losses.ipynb 33
+@patch(cls_method=True)
+def from_config(cls: DINODiscriminator, loss_cfg, policy: str = "auto") -> DINODiscriminator:
+    "From a `dino_sae.config.LossConfig` (disc_trunk, disc_weights, disc_trunk_kwargs, disc_hooks, ...)."
+    trunk, rec = create_trunk(loss_cfg.disc_trunk, policy, loss_cfg.disc_weights, **dict(loss_cfg.disc_trunk_kwargs))
+    return cls(trunk, loss_cfg.disc_hooks, loss_cfg.disc_input_size, loss_cfg.diffaug, rec, loss_cfg.disc_final_head,
+               loss_cfg.disc_norm_group, loss_cfg.disc_norm_eps, loss_cfg.disc_antialias)
 
-    def forward(self, x: torch.Tensor, augment: bool = True, trunk_grad: bool = True,
-                generator: Optional[torch.Generator] = None) -> torch.Tensor:
-        "Per-token logits (B, sum of token counts) for images in [-1, 1]."
-        if augment and self.diffaug: x = diff_augment(x, self.diffaug, generator)
-        with torch.set_grad_enabled(trunk_grad and torch.is_grad_enabled()):
-            feats = self.features(x)
-        return torch.cat([h(f.float()) for h, f in zip(self.heads, feats)], dim=1)
+# %% ../nbs/api/07_losses.ipynb 35
+@patch
+def features(self: DINODiscriminator, x: torch.Tensor) -> list:
+    "Patch tokens (B, C, N) of the blocks the heads read (`self.read`) for images in [-1, 1] (no augmentation)."
+    if x.shape[-1] != self.input_size or x.shape[-2] != self.input_size:
+        x = F.interpolate(x, size=(self.input_size, self.input_size), mode="bilinear", align_corners=False, antialias=self.antialias)
+    x = ((x + 1) * 0.5 - self.mean.to(x.dtype)) / self.std.to(x.dtype)
+    feats = trunk_forward(self.trunk, self.trunk.patch_embed(x), hooks=self.read)
+    return [f[:, self.trunk.num_prefix_tokens:].transpose(1, 2) for f in feats]
 
-# %% ../nbs/api/07_losses.ipynb 21
+@patch
+def forward(self: DINODiscriminator,
+            x: torch.Tensor,                                # images in [-1, 1]
+            augment: bool = True,                           # apply DiffAugment with the configured policy
+            trunk_grad: bool = True,                        # let gradients through the frozen trunk (False in D's own step)
+            generator: Optional[torch.Generator] = None     # DiffAugment's random draws
+           ) -> torch.Tensor:
+    "Per-token logits (B, sum of token counts) for images in [-1, 1]."
+    if augment and self.diffaug: x = diff_augment(x, self.diffaug, generator)
+    with torch.set_grad_enabled(trunk_grad and torch.is_grad_enabled()):
+        feats = self.features(x)
+    return torch.cat([h(f.float()) for h, f in zip(self.heads, feats)], dim=1)
+
+# %% ../nbs/api/07_losses.ipynb 37
 def hinge_d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor, scale: float = 1.0) -> torch.Tensor:
     "Hinge loss of the discriminator: scale * (E[relu(1 - D(x))] + E[relu(1 + D(x_hat))]); RAE: scale 0.5."
     return scale * (F.relu(1 - logits_real.float()).mean() + F.relu(1 + logits_fake.float()).mean())
@@ -218,11 +239,15 @@ def adv_weight(stage, step: int, steps_per_epoch: int) -> float:
     if not stage.gan or stage.lambda_adv == 0: return 0.0
     return 0.0 if step < disc_warmup_steps(stage, steps_per_epoch) else float(stage.lambda_adv)
 
-# %% ../nbs/api/07_losses.ipynb 29
+# %% ../nbs/api/07_losses.ipynb 45
 class SAELoss(nn.Module):
     "All DINO-SAE autoencoder losses for a `dino_sae.config.Config` (LPIPS and discriminator built via assets)."
-    def __init__(self, loss_cfg, policy: str = "auto", lpips: Optional[nn.Module] = None,
-                 disc: Optional[nn.Module] = None, with_disc: bool = True):
+    def __init__(self,
+                 loss_cfg,                              # a `dino_sae.config.LossConfig`
+                 policy: str = "auto",                  # the asset policy for LPIPS and the discriminator's trunk
+                 lpips: Optional[nn.Module] = None,     # an LPIPS loss to use instead of building one
+                 disc: Optional[nn.Module] = None,      # a discriminator to use instead of building one
+                 with_disc: bool = True):               # build the discriminator (False: no GAN stage)
         super().__init__()
         self.cfg = loss_cfg
         self.lpips = lpips if lpips is not None else LPIPSLoss(loss_cfg.lpips_net, policy)
@@ -233,41 +258,63 @@ class SAELoss(nn.Module):
         "From a whole `Config`: the discriminator is built only if some stage uses the GAN."
         return cls(cfg.loss, cfg.assets, with_disc=any(s.gan for s in cfg.sae.stages), **kwargs)
 
-    def generator_loss(self, x: torch.Tensor, x_hat: torch.Tensor, stage, z_s: Optional[torch.Tensor] = None,
-                       z_t: Optional[torch.Tensor] = None, step: int = 0, steps_per_epoch: int = 1,
-                       last_layer: Optional[torch.Tensor] = None):
-        "The autoencoder's loss at `step` of `stage`; returns (loss, dict of detached terms)."
-        logs, total = {}, x_hat.new_zeros((), dtype=torch.float32)
-        if stage.lambda_cos > 0:
-            if z_s is None or z_t is None: raise ValueError(f"stage {stage.name}: lambda_cos > 0 needs student and teacher latents")
-            logs["align"] = a = align_loss(self.cfg.align, z_s, z_t)
-            total = total + stage.lambda_cos * a
-        rec = x_hat.new_zeros((), dtype=torch.float32)
-        if stage.lambda_l1 > 0:
-            logs["l1"] = l1 = l1_loss(x, x_hat, self.cfg.l1_range); rec = rec + stage.lambda_l1 * l1
-        if stage.lambda_lpips > 0:
-            logs["lpips"] = p = self.lpips(x, x_hat); rec = rec + stage.lambda_lpips * p
-        total = total + rec
-        w = adv_weight(stage, step, steps_per_epoch)
-        if w > 0:
-            if self.disc is None: raise ValueError(f"stage {stage.name}: uses the GAN but SAELoss has no discriminator")
-            was = self.disc.training
-            if self.cfg.disc_eval_in_g_step: self.disc.train(False)      # RAE: discriminator.eval() in the G step
-            try: logs["adv"] = g = generator_adv_loss(self.disc(x_hat, augment=True))
-            finally: self.disc.train(was)
-            if self.cfg.adaptive_weight:
-                if last_layer is None: raise ValueError("adaptive_weight needs the decoder's last layer (decoder.last_layer)")
-                logs["adaptive_w"] = aw = adaptive_weight(rec, g, last_layer, self.cfg.adaptive_eps, self.cfg.adaptive_max)
-                w = w * aw
-            total = total + w * g
-        logs["loss"] = total
-        return total, {k: v.detach() for k, v in logs.items()}
-
-    def discriminator_loss(self, x: torch.Tensor, x_hat: torch.Tensor, augment: bool = True):
-        "Hinge loss of D on real `x` and generated `x_hat` (both detached; the trunk runs without gradients)."
-        real = self.disc(x.detach(), augment=augment, trunk_grad=False)
-        fake = self.disc(x_hat.detach(), augment=augment, trunk_grad=False)
-        loss = hinge_d_loss(real, fake, self.cfg.hinge_scale)
-        return loss, dict(d_loss=loss.detach(), logits_real=real.detach().float().mean(), logits_fake=fake.detach().float().mean())
-
     def disc_parameters(self): return [p for p in self.disc.parameters() if p.requires_grad] if self.disc is not None else []
+
+# %% ../nbs/api/07_losses.ipynb 47
+@patch
+def _align_and_rec(self: SAELoss, x, x_hat, stage, z_s, z_t, logs: dict) -> tuple:
+    "λ_cos × the alignment loss, and the reconstruction part λ_L1·L1 + λ_lpips·LPIPS (what the adaptive weight balances)."
+    total = x_hat.new_zeros((), dtype=torch.float32)
+    if stage.lambda_cos > 0:
+        if z_s is None or z_t is None: raise ValueError(f"stage {stage.name}: lambda_cos > 0 needs student and teacher latents")
+        logs["align"] = a = align_loss(self.cfg.align, z_s, z_t)
+        total = total + stage.lambda_cos * a
+    rec = x_hat.new_zeros((), dtype=torch.float32)
+    if stage.lambda_l1 > 0:
+        logs["l1"] = l1 = l1_loss(x, x_hat, self.cfg.l1_range); rec = rec + stage.lambda_l1 * l1
+    if stage.lambda_lpips > 0:
+        logs["lpips"] = p = self.lpips(x, x_hat); rec = rec + stage.lambda_lpips * p
+    return total, rec
+
+@patch
+def _adv_term(self: SAELoss, x_hat, rec, stage, w: float, last_layer, logs: dict) -> torch.Tensor:
+    "`w` × the generator's hinge loss, times the adaptive weight when it is on; D in eval mode if `disc_eval_in_g_step`."
+    if self.disc is None: raise ValueError(f"stage {stage.name}: uses the GAN but SAELoss has no discriminator")
+    was = self.disc.training
+    if self.cfg.disc_eval_in_g_step: self.disc.train(False)      # RAE: discriminator.eval() in the G step
+    try: logs["adv"] = g = generator_adv_loss(self.disc(x_hat, augment=True))
+    finally: self.disc.train(was)
+    if self.cfg.adaptive_weight:
+        if last_layer is None: raise ValueError("adaptive_weight needs the decoder's last layer (decoder.last_layer)")
+        logs["adaptive_w"] = aw = adaptive_weight(rec, g, last_layer, self.cfg.adaptive_eps, self.cfg.adaptive_max)
+        w = w * aw
+    return w * g
+
+# %% ../nbs/api/07_losses.ipynb 48
+@patch
+def generator_loss(self: SAELoss,
+                   x: torch.Tensor,                         # the images
+                   x_hat: torch.Tensor,                     # their reconstructions
+                   stage,                                   # the `StageConfig` (its λs, GAN and warm-up)
+                   z_s: Optional[torch.Tensor] = None,      # student latent (needed when λ_cos > 0)
+                   z_t: Optional[torch.Tensor] = None,      # teacher latent (needed when λ_cos > 0)
+                   step: int = 0,                           # step within the stage (for the warm-up)
+                   steps_per_epoch: int = 1,                # to turn warm-up epochs into steps
+                   last_layer: Optional[torch.Tensor] = None):   # the decoder's last weight (for the adaptive weight)
+    "The autoencoder's loss at `step` of `stage`; returns (loss, dict of detached terms)."
+    logs = {}
+    total, rec = self._align_and_rec(x, x_hat, stage, z_s, z_t, logs)
+    total = total + rec
+    w = adv_weight(stage, step, steps_per_epoch)
+    if w > 0: total = total + self._adv_term(x_hat, rec, stage, w, last_layer, logs)
+    logs["loss"] = total
+    return total, {k: v.detach() for k, v in logs.items()}
+
+# %% ../nbs/api/07_losses.ipynb 50
+@patch
+def discriminator_loss(self: SAELoss, x: torch.Tensor, x_hat: torch.Tensor, augment: bool = True):
+    "Hinge loss of D on real `x` and generated `x_hat` (both detached; the trunk runs without gradients)."
+    real = self.disc(x.detach(), augment=augment, trunk_grad=False)
+    fake = self.disc(x_hat.detach(), augment=augment, trunk_grad=False)
+    loss = hinge_d_loss(real, fake, self.cfg.hinge_scale)
+    return loss, dict(d_loss=loss.detach(), logits_real=real.detach().float().mean(), logits_fake=fake.detach().float().mean())
