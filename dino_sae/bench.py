@@ -12,14 +12,16 @@ from torch.utils.flop_counter import FlopCounterMode
 
 # %% auto 0
 __all__ = ['GROUPS', 'SCALE_VARIANTS', 'PEAK_BF16_TFLOPS', 'count_flops', 'measure', 'emit', 'group', 'bench_matmul', 'bench_dit',
-           'bench_sample', 'bench_sae', 'bench_train', 'bench_scale', 'device_peak_tflops', 'bench_gpu', 'main']
+           'bench_sample', 'bench_sae', 'bench_train', 'bench_scale', 'device_peak_tflops', 'bench_gpu', 'parser',
+           'main']
 
-# %% ../nbs/api/18_bench.ipynb 5
+# %% ../nbs/api/18_bench.ipynb 6
 def count_flops(fn: Callable) -> int:
     "Floating-point operations of one call of `fn` (as counted by torch's FlopCounterMode)."
     with FlopCounterMode(display=False) as fc: fn()
     return int(fc.get_total_flops())
 
+# %% ../nbs/api/18_bench.ipynb 9
 def _sync(device):
     if device is not None and torch.device(device).type == "cuda": torch.cuda.synchronize()
 
@@ -28,8 +30,17 @@ def _peak_mb(device) -> float:
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss        # kilobytes on Linux
     return kb / 1024
 
-def measure(name: str, fn: Callable, items: int, config: Optional[dict] = None, warmup: int = 1, repeats: int = 5,
-            device=None, flops: Optional[int] = None, min_time: float = 0.0) -> dict:
+# %% ../nbs/api/18_bench.ipynb 10
+def measure(name: str,                      # the row's name
+            fn: Callable,                   # one call is one measured unit of work
+            items: int,                     # items (images, samples) processed per call
+            config: Optional[dict] = None,  # recorded in the row
+            warmup: int = 1,                # untimed calls first (the first one also counts the FLOPs)
+            repeats: int = 5,               # timed calls, at least
+            device=None,                    # synchronised around each call; CUDA: its allocator's peak memory
+            flops: Optional[int] = None,    # FLOPs of one call, when already known (then no counting call)
+            min_time: float = 0.0,          # keep calling until the timed calls add up to this many seconds
+           ) -> dict:
     "Median wall time of `fn()` over `repeats` runs after `warmup`; `items` processed per call."
     if device is not None and torch.device(device).type == "cuda": torch.cuda.reset_peak_memory_stats()
     f = flops
@@ -45,11 +56,12 @@ def measure(name: str, fn: Callable, items: int, config: Optional[dict] = None, 
                 min_s=min(times), repeats=len(times), flops_per_call=f, gflops_per_s=f / med / 1e9,
                 peak_mem_mb=round(_peak_mb(device), 1), device=str(device or "cpu"), threads=torch.get_num_threads())
 
+# %% ../nbs/api/18_bench.ipynb 14
 def emit(row: dict, file=None):
     "Print one measurement as a JSON line."
     print(json.dumps(row), file=file or sys.stdout, flush=True)
 
-# %% ../nbs/api/18_bench.ipynb 9
+# %% ../nbs/api/18_bench.ipynb 17
 GROUPS: dict = {}
 def group(name: str):
     "Register a benchmark group: a function `(args) -> iterable of rows`."
@@ -62,7 +74,7 @@ def bench_matmul(args):
     a, b = torch.randn(n, n, device=args.device), torch.randn(n, n, device=args.device)
     yield measure(f"matmul-fp32-{n}", lambda: a @ b, items=1, config=dict(n=n), device=args.device, repeats=args.repeats)
 
-# %% ../nbs/api/18_bench.ipynb 11
+# %% ../nbs/api/18_bench.ipynb 21
 def _dit_configs(args):
     from dino_sae.config import get_preset
     tiny = get_preset(args.preset)
@@ -73,6 +85,7 @@ def _dit_configs(args):
         depth = 28 if getattr(args, "full_xl", False) else 2
         yield "xl-width", dict(model="LightningDiT-XL/1", C=1024, size=16, classes=1000, batch=2, overrides=dict(depth=depth))
 
+# %% ../nbs/api/18_bench.ipynb 24
 @group("dit")
 def bench_dit(args):
     from dino_sae.dit import build_generator, randomize_parameters_
@@ -89,6 +102,7 @@ def bench_dit(args):
                       config=cfg, device=args.device, repeats=args.repeats)
         m = opt = None                      # freed before the next configuration is built
 
+# %% ../nbs/api/18_bench.ipynb 27
 @group("sample")
 def bench_sample(args):
     from dino_sae.dit import build_generator, randomize_parameters_
@@ -108,12 +122,13 @@ def bench_sample(args):
                                   device=args.device, repeats=args.repeats)
         m = None                            # freed before the next configuration is built
 
-# %% ../nbs/api/18_bench.ipynb 13
+# %% ../nbs/api/18_bench.ipynb 30
 def _sae_configs(args):
     from dino_sae.config import get_preset
     yield args.preset, get_preset(args.preset), None
     if not args.quick: yield "paper", get_preset("paper-v1"), 1
 
+# %% ../nbs/api/18_bench.ipynb 33
 @group("sae")
 def bench_sae(args):
     import warnings
@@ -145,22 +160,30 @@ def bench_sae(args):
                           device=args.device, repeats=args.repeats if label != "paper" else 1)
         model = crit = opt = None           # freed before the next configuration is built
 
-# %% ../nbs/api/18_bench.ipynb 15
-def _trainer_rate(kind: str, preset: str, nproc: int, steps: int, run_dir, extra=(), threads: Optional[int] = None) -> dict:
+# %% ../nbs/api/18_bench.ipynb 36
+def _trainer_rate(kind: str,                       # "sae" or "dit": which trainer
+                  preset: str,                     # its --config
+                  nproc: int,                      # processes (torchrun when > 1)
+                  steps: int,                      # --max-steps
+                  run_dir,                         # its --run-dir (its metrics.jsonl is read)
+                  extra=(),                        # more command-line arguments
+                  threads: Optional[int] = None,   # OMP_NUM_THREADS per process (default: the cores shared out)
+                 ) -> dict:
+    "The median images/s a trainer logged, after its first logged interval, run for `steps` steps in `nproc` processes."
     import subprocess, statistics as st
     from pathlib import Path
+    from dino_sae.distributed import torchrun_cmd
     cores = os.cpu_count() or 1
     env = dict(os.environ, OMP_NUM_THREADS=str(threads or max(1, cores // nproc)), DINO_SAE_OFFLINE="1")
-    args = ["-m", f"dino_sae.train_{kind}", "--config", preset, "--run-dir", str(run_dir), "--max-steps", str(steps),
-            "--no-progress", "--set", "run.log_every=1", *extra]
-    cmd = ([sys.executable] + args) if nproc == 1 else \
-          [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}"] + args
+    args = ["--config", preset, "--run-dir", str(run_dir), "--max-steps", str(steps), "--no-progress", "--set", "run.log_every=1", *extra]
+    cmd = [sys.executable, "-m", f"dino_sae.train_{kind}", *args] if nproc == 1 else torchrun_cmd(nproc, f"dino_sae.train_{kind}", *args)
     p = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if p.returncode != 0: raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-2000:]}")
     recs = [json.loads(line) for line in (Path(run_dir) / "metrics.jsonl").read_text().splitlines()]
     rates = [r["images_per_s"] for r in recs if "images_per_s" in r and r.get("kind") != "val"][1:]
     return dict(items_per_s=st.median(rates), samples=len(rates), threads_per_process=int(env["OMP_NUM_THREADS"]))
 
+# %% ../nbs/api/18_bench.ipynb 38
 @group("train")
 def bench_train(args):
     import tempfile
@@ -183,7 +206,7 @@ def bench_train(args):
             yield dict(name=f"train-dit/{preset}/{nproc}proc-x{th}thr", config=dict(preset=preset, global_batch=c.dit.batch_size,
                        latents="encoded on the fly", processes=nproc, steps=steps, **r), items_per_s=r["items_per_s"], device="cpu")
 
-# %% ../nbs/api/18_bench.ipynb 17
+# %% ../nbs/api/18_bench.ipynb 42
 SCALE_VARIANTS = {"dit": ["eager", "compile", "checkpoint", "compile+checkpoint"],
                   "decoder": ["eager", "compile", "checkpoint", "channels_last", "compile+channels_last"]}
 
@@ -192,12 +215,9 @@ def _proc_kb(field: str) -> int:
         if line.startswith(field + ":"): return int(line.split()[1])
     raise KeyError(field)
 
-def _scale_case(net: str, variant: str, preset: str, repeats: int) -> dict:
-    "One training-step measurement of `net` ('dit' or 'decoder') of `preset` with the switches in `variant` (run in a fresh process)."
-    import gc
-    from dino_sae.config import get_preset
-    from dino_sae import distributed
-    cfg, on = get_preset(preset), set(variant.split("+"))
+# %% ../nbs/api/18_bench.ipynb 44
+def _scale_net(net: str, cfg, on: set) -> tuple:
+    "`(model, inputs, batch, description, C, h)` of `net` ('dit' or 'decoder') of `cfg`, with the switches in `on` set."
     C = cfg.encoder.trunk_kwargs.get("embed_dim", 384) if cfg.encoder.trunk_kwargs else 384
     h = cfg.data.image_size // 16
     torch.manual_seed(0)
@@ -211,6 +231,16 @@ def _scale_case(net: str, variant: str, preset: str, repeats: int) -> dict:
         m, B = DCAEDecoder(cfg.decoder, latent_channels=C).train(), cfg.sae.batch_size
         args = (torch.randn(B, C, h, h),)
         m.gradient_checkpointing, m.channels_last, what = "checkpoint" in on, "channels_last" in on, f"decoder {list(cfg.decoder.width_list)}"
+    return m, args, B, what, C, h
+
+# %% ../nbs/api/18_bench.ipynb 45
+def _scale_case(net: str, variant: str, preset: str, repeats: int) -> dict:
+    "One training-step measurement of `net` ('dit' or 'decoder') of `preset` with the switches in `variant` (run in a fresh process)."
+    import gc
+    from dino_sae.config import get_preset
+    from dino_sae import distributed
+    cfg, on = get_preset(preset), set(variant.split("+"))
+    m, args, B, what, C, h = _scale_net(net, cfg, on)
     opt = distributed.adamw(m.parameters(), "cpu", cfg.perf.adamw, lr=1e-4)
     loss = lambda: m(*args).float().square().mean()
     flops = count_flops(lambda: loss().backward()); opt.zero_grad(set_to_none=True)
@@ -230,7 +260,7 @@ def _scale_case(net: str, variant: str, preset: str, repeats: int) -> dict:
                 first_call_s=first, flops_per_call=flops, gflops_per_s=flops / med / 1e9,
                 step_peak_mem_mb=round((_proc_kb("VmHWM") - base) / 1024, 1), device="cpu", threads=torch.get_num_threads())
 
-# %% ../nbs/api/18_bench.ipynb 19
+# %% ../nbs/api/18_bench.ipynb 47
 def _scale_child(net: str, variant: str, preset: str, repeats: int, threads: Optional[int]) -> dict:
     import subprocess
     env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="65536")
@@ -240,6 +270,7 @@ def _scale_child(net: str, variant: str, preset: str, repeats: int, threads: Opt
     if p.returncode != 0: raise RuntimeError(f"bench scale/{net}/{variant} failed:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])
 
+# %% ../nbs/api/18_bench.ipynb 48
 @group("scale")
 def bench_scale(args):
     for net, variants in SCALE_VARIANTS.items():
@@ -254,7 +285,7 @@ def bench_scale(args):
                    memory_ratio={v: round(r["step_peak_mem_mb"] / max(e["step_peak_mem_mb"], 1e-9), 3) for v, r in rows.items() if v != "eager"},
                    compile_s={v: round(r["first_call_s"], 1) for v, r in rows.items() if "compile" in v}, device="cpu")
 
-# %% ../nbs/api/18_bench.ipynb 21
+# %% ../nbs/api/18_bench.ipynb 52
 PEAK_BF16_TFLOPS = [("H200", 989.4), ("H100 PCIe", 756.0), ("H100", 989.4), ("A100", 312.0), ("L40S", 362.1), ("L4", 121.0),
                     ("A10", 125.0)]   # dense bf16 tensor-core peaks, NVIDIA datasheets (first matching name wins)
 
@@ -265,51 +296,59 @@ def device_peak_tflops(device) -> Optional[float]:
     name = torch.cuda.get_device_name(device)
     return next((v for k, v in PEAK_BF16_TFLOPS if k in name), None)
 
-def _gpu_cases(args):
-    "(label, make(compiled) -> (step, items, info)) for the stage-1 SAE step and the two XL generators."
+# %% ../nbs/api/18_bench.ipynb 55
+def _gpu_sae(args, compiled: bool) -> tuple:
+    "The paper's stage-1 step (the smoke one with `--preset smoke`), bf16 autocast; stem and decoder compiled if asked."
     import warnings
     from dino_sae.config import get_preset, apply_overrides
     from dino_sae import distributed
+    from dino_sae.autoencoder import DINOSAE, sae_train_step
+    from dino_sae.losses import SAELoss
     dev, small = torch.device(args.device), args.preset == "smoke"
-    def sae(compiled):
-        from dino_sae.autoencoder import DINOSAE, sae_train_step
-        from dino_sae.losses import SAELoss
-        cfg = apply_overrides(get_preset("smoke" if small else "paper-v1"), {"assets": "random"})
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore"); torch.manual_seed(0)
-            model, crit = DINOSAE(cfg).to(dev), SAELoss.from_config(cfg).to(dev)
-        st = cfg.sae.stages[0]; model.set_stage(st)
-        opt = distributed.adamw(model.trainable_parameters(), dev, "auto", lr=st.lr)
-        B, S = (2 if small else args.sae_batch), cfg.data.image_size
-        x = torch.rand(B, 3, S, S, device=dev) * 2 - 1
-        step = lambda: sae_train_step(model, crit, opt, x, st, autocast_dtype=torch.bfloat16, grad_clip=1.0)
-        flops = count_flops(step)
-        if compiled: compiled = all([distributed.compile_module(m, dev, None, n) for n, m in (("stem", model.stem), ("decoder", model.decoder))])
-        return step, B, flops, dict(trunk=cfg.encoder.trunk, image_size=S, batch=B, precision="bf16", compiled=bool(compiled),
-                                    decoder_params_m=round(sum(p.numel() for p in model.decoder.parameters()) / 1e6, 1))
-    def dit(name):
-        def make(compiled):
-            from dino_sae.dit import build_generator, randomize_parameters_
-            from dino_sae.rfm import FlowObjective
-            C, h, n = (64, 2, 10) if small else (1024, 16, 1000)
-            torch.manual_seed(0)
-            m = randomize_parameters_(build_generator(("tiny-DH" if "DH" in name else "tiny") if small else name, C, h, n, device=dev)).train()
-            obj = FlowObjective(kind="riemannian", lambda_rad=0.1, class_dropout=0.1)
-            opt = distributed.adamw(m.parameters(), dev, "auto", lr=1e-4)
-            B = 4 if small else args.dit_batch
-            z, y = torch.randn(B, C, h, h, device=dev), torch.randint(0, n, (B,), device=dev)
-            def step():
-                opt.zero_grad(set_to_none=True)
-                with torch.autocast(dev.type, dtype=torch.bfloat16): loss, _ = obj(m, z, y)
-                loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
-            flops = count_flops(step)
-            if compiled: compiled = distributed.compile_module(m, dev, None, name)
-            return step, B, flops, dict(model=name, latent=[C, h, h], batch=B, precision="bf16", compiled=bool(compiled),
-                                        params_m=round(sum(p.numel() for p in m.parameters()) / 1e6, 1))
-        return make
-    yield "sae-stage1-paper", sae
-    yield "LightningDiT-XL-1", dit("LightningDiT-XL/1")
-    yield "DiTDH-XL-1", dit("DiTDH-XL/1")
+    cfg = apply_overrides(get_preset("smoke" if small else "paper-v1"), {"assets": "random"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore"); torch.manual_seed(0)
+        model, crit = DINOSAE(cfg).to(dev), SAELoss.from_config(cfg).to(dev)
+    st = cfg.sae.stages[0]; model.set_stage(st)
+    opt = distributed.adamw(model.trainable_parameters(), dev, "auto", lr=st.lr)
+    B, S = (2 if small else args.sae_batch), cfg.data.image_size
+    x = torch.rand(B, 3, S, S, device=dev) * 2 - 1
+    step = lambda: sae_train_step(model, crit, opt, x, st, autocast_dtype=torch.bfloat16, grad_clip=1.0)
+    flops = count_flops(step)
+    if compiled: compiled = all([distributed.compile_module(m, dev, None, n) for n, m in (("stem", model.stem), ("decoder", model.decoder))])
+    return step, B, flops, dict(trunk=cfg.encoder.trunk, image_size=S, batch=B, precision="bf16", compiled=bool(compiled),
+                                decoder_params_m=round(sum(p.numel() for p in model.decoder.parameters()) / 1e6, 1))
+
+# %% ../nbs/api/18_bench.ipynb 57
+def _gpu_dit(args, name: str, compiled: bool) -> tuple:
+    "One Riemannian flow step of generator `name` under bf16 autocast, compiled if asked."
+    from dino_sae import distributed
+    from dino_sae.dit import build_generator, randomize_parameters_
+    from dino_sae.rfm import FlowObjective
+    dev, small = torch.device(args.device), args.preset == "smoke"
+    C, h, n = (64, 2, 10) if small else (1024, 16, 1000)
+    torch.manual_seed(0)
+    m = randomize_parameters_(build_generator(("tiny-DH" if "DH" in name else "tiny") if small else name, C, h, n, device=dev)).train()
+    obj = FlowObjective(kind="riemannian", lambda_rad=0.1, class_dropout=0.1)
+    opt = distributed.adamw(m.parameters(), dev, "auto", lr=1e-4)
+    B = 4 if small else args.dit_batch
+    z, y = torch.randn(B, C, h, h, device=dev), torch.randint(0, n, (B,), device=dev)
+    def step():
+        opt.zero_grad(set_to_none=True)
+        with torch.autocast(dev.type, dtype=torch.bfloat16): loss, _ = obj(m, z, y)
+        loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
+    flops = count_flops(step)
+    if compiled: compiled = distributed.compile_module(m, dev, None, name)
+    return step, B, flops, dict(model=name, latent=[C, h, h], batch=B, precision="bf16", compiled=bool(compiled),
+                                params_m=round(sum(p.numel() for p in m.parameters()) / 1e6, 1))
+
+# %% ../nbs/api/18_bench.ipynb 59
+def _gpu_cases(args):
+    "(label, make(compiled) -> (step, items, flops, info)) for the stage-1 SAE step and the two XL generators."
+    from functools import partial
+    yield "sae-stage1-paper", partial(_gpu_sae, args)
+    yield "LightningDiT-XL-1", partial(_gpu_dit, args, "LightningDiT-XL/1")
+    yield "DiTDH-XL-1", partial(_gpu_dit, args, "DiTDH-XL/1")
 
 @group("gpu")
 def bench_gpu(args):
@@ -325,10 +364,10 @@ def bench_gpu(args):
             del step
             if torch.device(args.device).type == "cuda": torch.cuda.empty_cache()
 
-# %% ../nbs/api/18_bench.ipynb 23
-def main(argv=None):
-    from dino_sae.cli import parser
-    ap = parser("python -m dino_sae.bench", "Throughput, GFLOP/s and peak memory of DINO-SAE's hot paths, one JSON line each.", [
+# %% ../nbs/api/18_bench.ipynb 63
+def parser():
+    from dino_sae.cli import parser as cli_parser
+    ap = cli_parser("python -m dino_sae.bench", "Throughput, GFLOP/s and peak memory of DINO-SAE's hot paths, one JSON line each.", [
         "python -m dino_sae.bench --quick --preset smoke --repeats 1     # a quick check that every path runs",
         "python -m dino_sae.bench --only dit,sample                      # the generator's training step and sampling",
         "python -m dino_sae.bench --device cuda --full-xl > bench.jsonl  # on a GPU: the full 28-block XL generator"])
@@ -343,6 +382,11 @@ def main(argv=None):
     ap.add_argument("--peak-tflops", dest="peak_tflops", type=float, default=None, help="the device's bf16 peak for MFU (default: by GPU name)")
     ap.add_argument("--sae-batch", dest="sae_batch", type=int, default=16, help="images per stage-1 step in the gpu group")
     ap.add_argument("--dit-batch", dest="dit_batch", type=int, default=64, help="latents per generator step in the gpu group")
+    return ap
+
+# %% ../nbs/api/18_bench.ipynb 64
+def main(argv=None):
+    ap = parser()
     args = ap.parse_args(argv)
     if args.threads: torch.set_num_threads(args.threads)
     names = args.only.split(",") if args.only else list(GROUPS)
@@ -355,5 +399,5 @@ def main(argv=None):
     for n in names:
         for row in GROUPS[n](args): emit(row)
 
-# %% ../nbs/api/18_bench.ipynb 24
+# %% ../nbs/api/18_bench.ipynb 65
 if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel

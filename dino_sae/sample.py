@@ -41,6 +41,7 @@ def class_balanced_assignment(num_samples: int, num_classes: int, rank: int = 0,
     if not 0 <= rank < world_size: raise ValueError(f"rank {rank} is not in [0, {world_size})")
     return samples_of(torch.arange(rank, num_samples, world_size, dtype=torch.long), num_classes, seed)
 
+# %% ../nbs/api/19_sample.ipynb 10
 def assignment_protocol(num_samples: int, num_classes: int, seed: int = 0, sharding: Optional[str] = None) -> dict:
     "How samples were assigned to classes and seeds, for `metrics.json` and the samples' JSON."
     per, extra = divmod(num_samples, num_classes)
@@ -48,7 +49,7 @@ def assignment_protocol(num_samples: int, num_classes: int, seed: int = 0, shard
                 balanced=extra == 0, label="index mod num_classes", seed=f"{seed}*2**32 + index",
                 sharding=sharding or "rank r of W draws indices r, r+W, ...; initial noise per sample from its own seed")
 
-# %% ../nbs/api/19_sample.ipynb 9
+# %% ../nbs/api/19_sample.ipynb 13
 @dataclass(frozen=True)
 class SampleSettings:
     "Everything the bytes of a sample depend on, besides the weights: sampler, steps, guidance, sphere, time shift, decode scale, seed, batch."
@@ -76,6 +77,7 @@ class SampleSettings:
 
     def to_dict(self) -> dict: return dict(dataclasses.asdict(self), cfg_interval=list(self.cfg_interval))
 
+# %% ../nbs/api/19_sample.ipynb 17
 def resolve_decode_scale(cfg, generator=None, given: Optional[float] = None) -> tuple:
     "`(s_vae, where it came from)`: `given`, the config, the generator run's `run.json`; `(None, None)` when a Riemannian run leaves it open."
     if given is not None: return float(given), "given"
@@ -86,9 +88,18 @@ def resolve_decode_scale(cfg, generator=None, given: Optional[float] = None) -> 
     if cfg.flow.kind == "riemannian": return None, None
     return None, "none: Euclidean samples are decoded as they are"
 
-def settings_from_config(cfg, generator=None, *, sampler: Optional[str] = None, steps: Optional[int] = None,
-                         cfg_scale: Optional[float] = None, cfg_interval=None, decode_scale: Optional[float] = None,
-                         seed: Optional[int] = None, batch_size: Optional[int] = None) -> tuple:
+# %% ../nbs/api/19_sample.ipynb 20
+def settings_from_config(cfg,                                   # a run's `Config`
+                         generator=None,                        # its generator (its `decode_scale` from run.json, if any)
+                         *,
+                         sampler: Optional[str] = None,         # overrides `sampler.name`
+                         steps: Optional[int] = None,           # overrides `sampler.steps`
+                         cfg_scale: Optional[float] = None,     # overrides `sampler.cfg_scale`
+                         cfg_interval=None,                     # overrides `sampler.cfg_interval` (lo, hi)
+                         decode_scale: Optional[float] = None,  # overrides `sampler.decode_scale` (s_vae)
+                         seed: Optional[int] = None,            # overrides `seed`
+                         batch_size: Optional[int] = None,      # overrides `eval.batch_size`
+                        ) -> tuple:                             # `(SampleSettings, sources)`
     "`(SampleSettings, sources)` of a run's config (and its generator's `run.json` decode scale), with validated overrides."
     over = {k: v for k, v in {"sampler.name": sampler, "sampler.steps": steps, "sampler.cfg_scale": cfg_scale,
             "sampler.cfg_interval": list(cfg_interval) if cfg_interval is not None else None,
@@ -109,10 +120,10 @@ def settings_from_config(cfg, generator=None, *, sampler: Optional[str] = None, 
                alpha="config (flow.time_shift)" + (": null = dimension shift of the latent shape" if kw["alpha"] is None else ""))
     return s, src
 
-# %% ../nbs/api/19_sample.ipynb 13
+# %% ../nbs/api/19_sample.ipynb 24
 DECODE_SCALES = (8, 10, 12, 14, 16, 18, 20)
 
-# %% ../nbs/api/19_sample.ipynb 16
+# %% ../nbs/api/19_sample.ipynb 27
 @torch.no_grad()
 def sample_latents(generator, labels, seeds, shape: Sequence[int], settings: SampleSettings, device=None) -> torch.Tensor:
     "Latents (B, C, h, w) for `labels`, each integrated from the initial noise of its own entry of `seeds`, in batches of `settings.batch_size`."
@@ -127,6 +138,7 @@ def sample_latents(generator, labels, seeds, shape: Sequence[int], settings: Sam
                               noise=noise, device=device, **kw))
     return torch.cat(out)
 
+# %% ../nbs/api/19_sample.ipynb 29
 @torch.no_grad()
 def decode_uint8(autoencoder, z: torch.Tensor, decode_scale: Optional[float]) -> torch.Tensor:
     "uint8 images (B, 3, H, W) of latents `z`, every token rescaled to norm `decode_scale` first (None: as they are)."
@@ -139,10 +151,24 @@ def sample_images(autoencoder, generator, settings: SampleSettings, labels, seed
     shape = tuple(shape or getattr(generator, "latent_shape", None) or autoencoder.latent_shape())
     return decode_uint8(autoencoder, sample_latents(generator, labels, seeds, shape, settings, device), settings.decode_scale)
 
-# %% ../nbs/api/19_sample.ipynb 20
+# %% ../nbs/api/19_sample.ipynb 33
 SAMPLES_FORMAT = "dino-sae-samples-v1"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)                 # fixed: equal arrays give byte-equal files
 
+def _write_npy(f, path, name: str, a):
+    "Write one `.npy` member into the open zip member `f`: an array at once, or `(shape, dtype, blocks)` streamed."
+    if not isinstance(a, tuple): np.lib.format.write_array(f, np.asarray(a), allow_pickle=False); return
+    shape, dtype, blocks = tuple(int(s) for s in a[0]), np.dtype(a[1]), a[2]
+    np.lib.format.write_array_header_1_0(f, dict(descr=np.lib.format.dtype_to_descr(dtype), fortran_order=False, shape=shape))
+    n = 0
+    for b in blocks:
+        b = np.ascontiguousarray(b)
+        if b.dtype != dtype or b.shape[1:] != shape[1:]:
+            raise ValueError(f"{path}: block of {name} is {b.dtype} {b.shape}, expected {dtype} (n, {shape[1:]})")
+        f.write(b.data); n += len(b)
+    if n != shape[0]: raise ValueError(f"{path}: {name} got {n} rows, expected {shape[0]}")
+
+# %% ../nbs/api/19_sample.ipynb 34
 def save_npz(path, arrays: dict) -> Path:
     """Write `arrays` as an uncompressed `.npz` atomically and reproducibly. A value is an array, or
     `(shape, dtype, blocks)` to stream an array from an iterable of blocks along its first axis."""
@@ -153,23 +179,14 @@ def save_npz(path, arrays: dict) -> Path:
             for name, a in arrays.items():
                 zi = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
                 zi.compress_type, zi.external_attr = zipfile.ZIP_STORED, 0o644 << 16
-                with zf.open(zi, "w", force_zip64=True) as f:
-                    if not isinstance(a, tuple): np.lib.format.write_array(f, np.asarray(a), allow_pickle=False); continue
-                    shape, dtype, blocks = tuple(int(s) for s in a[0]), np.dtype(a[1]), a[2]
-                    np.lib.format.write_array_header_1_0(f, dict(descr=np.lib.format.dtype_to_descr(dtype), fortran_order=False, shape=shape))
-                    n = 0
-                    for b in blocks:
-                        b = np.ascontiguousarray(b)
-                        if b.dtype != dtype or b.shape[1:] != shape[1:]:
-                            raise ValueError(f"{path}: block of {name} is {b.dtype} {b.shape}, expected {dtype} (n, {shape[1:]})")
-                        f.write(b.data); n += len(b)
-                    if n != shape[0]: raise ValueError(f"{path}: {name} got {n} rows, expected {shape[0]}")
+                with zf.open(zi, "w", force_zip64=True) as f: _write_npy(f, path, name, a)
         with open(tmp, "rb+") as f: os.fsync(f.fileno())
         os.replace(tmp, path); fsync_path(path.parent)
     except BaseException:
         tmp.unlink(missing_ok=True); raise
     return path
 
+# %% ../nbs/api/19_sample.ipynb 38
 def shard_ranges(num: int, shard_size: int) -> list:
     "`[(start, stop), ...]` of the shards of `num` samples (consecutive indices, `shard_size` each, the last one shorter)."
     if num < 1 or shard_size < 1: raise ValueError(f"need num >= 1 and shard_size >= 1, got {num}, {shard_size}")
@@ -179,6 +196,7 @@ def parts_dir(out) -> Path: return Path(str(out) + ".parts")
 def shard_file(parts, k: int) -> Path: return Path(parts) / f"shard-{k:05d}.npz"
 def companion_json(out) -> Path: return Path(out).with_suffix(".json")
 
+# %% ../nbs/api/19_sample.ipynb 41
 def load_shard(path, fingerprint: str, start: int, stop: int, num_classes: int, seed: int) -> Optional[dict]:
     """The arrays of a finished shard after checking them: None when it is missing or damaged (it is drawn
     again), an error when it was written with other settings (never mixed)."""
@@ -198,7 +216,7 @@ def load_shard(path, fingerprint: str, start: int, stop: int, num_classes: int, 
     if not ok: warnings.warn(f"{p}: not the shard of samples {start}..{stop - 1}; it is drawn again"); return None
     return d
 
-# %% ../nbs/api/19_sample.ipynb 24
+# %% ../nbs/api/19_sample.ipynb 44
 def _fault(written: int):
     f = os.environ.get("DINO_SAE_FAULT", "")
     if f.startswith("sample:") and int(f.split(":")[1]) == written:
@@ -214,6 +232,7 @@ def _agree(fn):
     if err is not None: raise err
     return res
 
+# %% ../nbs/api/19_sample.ipynb 46
 def _prepare(out: Path, parts: Path, ident: dict, fp: str):
     "Rank 0, before anything is drawn: a finished file with these settings (its record), or a parts folder ready to fill."
     js = companion_json(out)
@@ -231,6 +250,7 @@ def _prepare(out: Path, parts: Path, ident: dict, fp: str):
     else: atomic_write(sj, json.dumps(dict(ident, fingerprint=fp), indent=1))
     return None
 
+# %% ../nbs/api/19_sample.ipynb 49
 def _assemble(out: Path, parts: Path, ranges: list, fp: str, num_classes: int, seed: int, record: dict, keep_shards: bool) -> dict:
     "Rank 0: stream the verified shards into `out` and write its companion JSON first."
     def blocks():
@@ -255,11 +275,49 @@ def _assemble(out: Path, parts: Path, ranges: list, fp: str, num_classes: int, s
     if not keep_shards: shutil.rmtree(parts, ignore_errors=True)
     return rec
 
-def write_samples(autoencoder, generator, settings: SampleSettings, out, num: int, *, num_classes: Optional[int] = None,
-                  shard_size: int = 1000, device=None, source: Optional[dict] = None, sources: Optional[dict] = None,
-                  progress: bool = True, keep_shards: bool = False) -> dict:
-    "Sample `num` class-balanced images into the ADM-format `out` (.npz) through per-rank shards (resumable); returns the companion JSON's record."
+# %% ../nbs/api/19_sample.ipynb 51
+def _draw_shard(autoencoder, generator, settings: SampleSettings, start: int, stop: int, num_classes: int, shape, device, bar) -> dict:
+    "The arrays of the shard of samples `start..stop-1`: images (n×H×W×3 uint8), labels, indices."
+    s = samples_of(torch.arange(start, stop), num_classes, settings.seed)
+    imgs = []
+    for b in range(0, len(s["index"]), settings.batch_size):
+        sl = slice(b, b + settings.batch_size)
+        imgs.append(sample_images(autoencoder, generator, settings, s["label"][sl], s["seed"][sl], shape, device).cpu())
+        bar.update(len(imgs[-1]))
+    return dict(arr_0=torch.cat(imgs).permute(0, 2, 3, 1).contiguous().numpy(), labels=s["label"].numpy(), index=s["index"].numpy())
+
+def _draw_missing(autoencoder, generator, settings: SampleSettings, parts: Path, ranges: list, fp: str, num_classes: int,
+                  shape, device, progress: bool):
+    "Draw and write this rank's shards (`k mod W == rank`) that are not finished yet."
     from tqdm import tqdm
+    r, W = distributed.get_rank(), distributed.get_world_size()
+    mine = [k for k in range(len(ranges)) if k % W == r]
+    todo = [k for k in mine if load_shard(shard_file(parts, k), fp, *ranges[k], num_classes, settings.seed) is None]
+    n_mine = sum(b - a for k, (a, b) in enumerate(ranges) if k in mine)
+    bar = tqdm(total=n_mine, initial=n_mine - sum(ranges[k][1] - ranges[k][0] for k in todo), unit="img", file=sys.stderr,
+               desc=f"sampling (rank 0 of {W})", disable=not (progress and distributed.is_main()))
+    for written, k in enumerate(todo, 1):
+        arrays = _draw_shard(autoencoder, generator, settings, *ranges[k], num_classes, shape, device, bar)
+        save_npz(shard_file(parts, k), dict(arrays, fingerprint=np.array(fp)))
+        _fault(written)
+    bar.close()
+
+# %% ../nbs/api/19_sample.ipynb 53
+def write_samples(autoencoder,                          # decodes latents: `decode`, `latent_shape()`
+                  generator,                            # the velocity model (its `num_classes`, maybe `latent_shape`)
+                  settings: SampleSettings,             # everything else the bytes depend on
+                  out,                                  # the `.npz` to write; shards in OUT.parts/, the record in OUT.json
+                  num: int,                             # number of samples
+                  *,
+                  num_classes: Optional[int] = None,    # default: the generator's
+                  shard_size: int = 1000,               # samples per shard file
+                  device=None,                          # where to sample (default: the models' device)
+                  source: Optional[dict] = None,        # what was sampled (run, checkpoint), for the record
+                  sources: Optional[dict] = None,       # where each setting came from, for the record
+                  progress: bool = True,                # a progress bar on rank 0
+                  keep_shards: bool = False,            # keep OUT.parts/ after assembling
+                 ) -> dict:                             # the companion JSON's record
+    "Sample `num` class-balanced images into the ADM-format `out` (.npz) through per-rank shards (resumable); returns the companion JSON's record."
     out = Path(out)
     if out.suffix != ".npz": raise ValueError(f"--out {out}: the ADM suite reads .npz files; name it FILE.npz")
     K = int(num_classes or getattr(distributed.unwrap(generator), "num_classes"))
@@ -272,35 +330,22 @@ def write_samples(autoencoder, generator, settings: SampleSettings, out, num: in
     parts = parts_dir(out)
     done = _agree(lambda: _prepare(out, parts, ident, fp))
     if done is not None: return done                                # already complete with these settings
-    t0, r, W = time.time(), distributed.get_rank(), distributed.get_world_size()
-    mine = [k for k in range(len(ranges)) if k % W == r]
-    todo = [k for k in mine if load_shard(shard_file(parts, k), fp, *ranges[k], K, settings.seed) is None]
-    n_mine = sum(b - a for k, (a, b) in enumerate(ranges) if k in mine)
-    bar = tqdm(total=n_mine, initial=n_mine - sum(ranges[k][1] - ranges[k][0] for k in todo), unit="img", file=sys.stderr,
-               desc=f"sampling (rank 0 of {W})", disable=not (progress and distributed.is_main()))
-    for written, k in enumerate(todo, 1):
-        s = samples_of(torch.arange(*ranges[k]), K, settings.seed)
-        imgs = []
-        for b in range(0, len(s["index"]), settings.batch_size):
-            sl = slice(b, b + settings.batch_size)
-            imgs.append(sample_images(autoencoder, generator, settings, s["label"][sl], s["seed"][sl], shape, device).cpu())
-            bar.update(len(imgs[-1]))
-        save_npz(shard_file(parts, k), dict(arr_0=torch.cat(imgs).permute(0, 2, 3, 1).contiguous().numpy(),
-                                            labels=s["label"].numpy(), index=s["index"].numpy(), fingerprint=np.array(fp)))
-        _fault(written)
-    bar.close()
+    t0 = time.time()
+    _draw_missing(autoencoder, generator, settings, parts, ranges, fp, K, shape, device, progress)
     distributed.barrier()
     record = dict(ident, fingerprint=fp, sources=sources or {}, assignment=assignment_protocol(num, K, settings.seed,
                   sharding=f"shards of {shard_size} consecutive indices; shard k drawn by rank k mod W, batched from its first index"),
-                  world_size=W, device=str(device) if device is not None else "cpu", seconds_last_session=round(time.time() - t0, 1))
+                  world_size=distributed.get_world_size(), device=str(device) if device is not None else "cpu",
+                  seconds_last_session=round(time.time() - t0, 1))
     return _agree(lambda: _assemble(out, parts, ranges, fp, K, settings.seed, record, keep_shards))
 
-# %% ../nbs/api/19_sample.ipynb 28
+# %% ../nbs/api/19_sample.ipynb 57
 def _pair(s: str) -> tuple:
     v = [float(x) for x in s.split(",")]
     if len(v) != 2: raise argparse.ArgumentTypeError(f"expected lo,hi, got {s!r}")
     return tuple(v)
 
+# %% ../nbs/api/19_sample.ipynb 60
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m dino_sae.sample", description="Class-balanced samples of a generator run "
                                  "as an ADM-suite .npz (arr_0: N×H×W×3 uint8, arr_1: labels); torchrun-ready and resumable.")
@@ -330,6 +375,23 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--no-progress", action="store_true")
     return ap
 
+# %% ../nbs/api/19_sample.ipynb 63
+def _check_out_flags(a):
+    if Path(a.out).suffix != ".npz": raise ValueError(f"--out {a.out}: the ADM suite reads .npz files; name it FILE.npz")
+    if (a.num is not None and a.num < 1) or a.shard_size < 1: raise ValueError(f"--num and --shard-size must be >= 1, got {a.num}, {a.shard_size}")
+
+def _flag_settings(a, cfg, gen) -> tuple:
+    "`settings_from_config` of `cfg` with the sampling flags as overrides."
+    return settings_from_config(cfg, gen, sampler=a.sampler, steps=a.steps, cfg_scale=a.cfg_scale, cfg_interval=a.cfg_interval,
+                                decode_scale=a.decode_scale, seed=a.seed, batch_size=a.batch_size)
+
+def _write_and_print(a, sae, gen, cfg, settings, sources, source: dict, device):
+    rec = write_samples(sae, gen, settings, a.out, a.num or cfg.eval.gen_samples, shard_size=a.shard_size, device=device,
+                        source=source, sources=sources, progress=not a.no_progress, keep_shards=a.keep_shards)
+    if distributed.is_main(): print(json.dumps(dict(out=rec["file"], json=str(companion_json(a.out)), shape=rec["shape"],
+                                          sha256=rec["sha256"], settings=rec["settings"])))
+
+# %% ../nbs/api/19_sample.ipynb 66
 def _main_released(a):
     "`--released`: the authors' autoencoder and generator, paper-v1's sampler settings; absent files stop it before any work."
     from dino_sae.assets import AssetError
@@ -337,8 +399,7 @@ def _main_released(a):
     from dino_sae.config import get_preset
     from dino_sae.rae_format import load_rae_generator, released_files
     if a.checkpoint is not None or a.no_ema: raise ValueError("--checkpoint and --no-ema are for --run, not --released")
-    if Path(a.out).suffix != ".npz": raise ValueError(f"--out {a.out}: the ADM suite reads .npz files; name it FILE.npz")
-    if (a.num is not None and a.num < 1) or a.shard_size < 1: raise ValueError(f"--num and --shard-size must be >= 1, got {a.num}, {a.shard_size}")
+    _check_out_flags(a)
     try: files = released_files(a.autoencoder, a.generator)
     except AssetError as e: raise ValueError(str(e)) from None
     cfg = get_preset("paper-v1")
@@ -346,17 +407,13 @@ def _main_released(a):
     try:
         gen = load_rae_generator(files["generator"]).to(env.device)
         sae = DINOSAE.from_released(files["autoencoder"], cfg).to(env.device).eval()
-        settings, sources = settings_from_config(cfg, gen, sampler=a.sampler, steps=a.steps, cfg_scale=a.cfg_scale,
-                                                 cfg_interval=a.cfg_interval, decode_scale=a.decode_scale, seed=a.seed,
-                                                 batch_size=a.batch_size)
+        settings, sources = _flag_settings(a, cfg, gen)
         source = dict(released=True, autoencoder=str(Path(files["autoencoder"]).resolve()), generator=str(Path(files["generator"]).resolve()),
                       generator_architecture=gen.name, config="paper-v1 (sampler settings)")
-        rec = write_samples(sae, gen, settings, a.out, a.num or cfg.eval.gen_samples, shard_size=a.shard_size, device=env.device,
-                            source=source, sources=sources, progress=not a.no_progress, keep_shards=a.keep_shards)
-        if distributed.is_main(): print(json.dumps(dict(out=rec["file"], json=str(companion_json(a.out)), shape=rec["shape"],
-                                              sha256=rec["sha256"], settings=rec["settings"])))
+        _write_and_print(a, sae, gen, cfg, settings, sources, source, env.device)
     finally: distributed.cleanup()
 
+# %% ../nbs/api/19_sample.ipynb 68
 def main(argv=None):
     "`python -m dino_sae.sample --run RUN_DIR --num N --out FILE.npz` (torchrun-ready)."
     a = parser().parse_args(argv)
@@ -368,24 +425,19 @@ def main(argv=None):
         if a.autoencoder or a.generator: raise ValueError("--autoencoder and --generator go with --released")
         run = Path(a.run)
         if not (run / "run.json").is_file(): raise FileNotFoundError(f"--run {run}: no run.json (not a run folder of the trainers)")
-        if Path(a.out).suffix != ".npz": raise ValueError(f"--out {a.out}: the ADM suite reads .npz files; name it FILE.npz")
-        if (a.num is not None and a.num < 1) or a.shard_size < 1: raise ValueError(f"--num and --shard-size must be >= 1, got {a.num}, {a.shard_size}")
+        _check_out_flags(a)
         env = distributed.setup(device=a.device)
         try:
             gen, cfg, sae_dir = load_generator(run, ema=not a.no_ema, device=env.device, checkpoint=a.checkpoint)
             if sae_dir is None: raise ValueError(f"{run}/run.json names no sae_run: the autoencoder to decode with is unknown")
-            settings, sources = settings_from_config(cfg, gen, sampler=a.sampler, steps=a.steps, cfg_scale=a.cfg_scale,
-                                                     cfg_interval=a.cfg_interval, decode_scale=a.decode_scale, seed=a.seed,
-                                                     batch_size=a.batch_size)
+            settings, sources = _flag_settings(a, cfg, gen)
             sae, _ = load_autoencoder(sae_dir, ema=True, device=env.device)
             source = dict(generator_run=str(run.resolve()), checkpoint=str(Path(gen.checkpoint).resolve()), ema=not a.no_ema,
                           autoencoder_run=str(Path(sae_dir).resolve()), autoencoder_weights="ema", config=cfg.name)
-            rec = write_samples(sae, gen, settings, a.out, a.num or cfg.eval.gen_samples, shard_size=a.shard_size,
-                                device=env.device, source=source, sources=sources, progress=not a.no_progress, keep_shards=a.keep_shards)
-            if distributed.is_main(): print(json.dumps(dict(out=rec["file"], json=str(companion_json(a.out)), shape=rec["shape"],
-                                                  sha256=rec["sha256"], settings=rec["settings"])))
+            _write_and_print(a, sae, gen, cfg, settings, sources, source, env.device)
         finally: distributed.cleanup()
     except (ValueError, FileNotFoundError, FileExistsError, ConfigError) as e:
         print(f"dino_sae.sample: {e}", file=sys.stderr); sys.exit(2)
 
+# %% ../nbs/api/19_sample.ipynb 69
 if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel
