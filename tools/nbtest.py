@@ -8,16 +8,28 @@ Every notebook runs with empty weight caches (HF_HOME, HF_HUB_CACHE and TORCH_HO
 folder; DINO_SAE_WEIGHTS is unset), so the tests do not depend on what this machine has downloaded:
 a cache that already holds LPIPS, DINOv3 or Inception weights (or broken files under their names) would
 otherwise turn the "random / offline" paths the tests check into others. NBTEST_KEEP_CACHES=1 turns this off.
+
+The notebooks start longest first (the seconds of `tools/nbtest_seconds.json`; a notebook it does not list
+starts before all others), so that the two workers finish together instead of one running the last long
+notebook alone: replayed on the notebook times of three CI runs (`make test FLAGS=slow`, 2 workers), alphabetical order
+ends after 663 / 728 / 726 s, longest first after 592 / 645 / 620 s (the ideal, half the sum, is 591 / 645 /
+619 s). The file only orders the work; `--save-times` rewrites it from a run (median of CI runs is better).
 """
-import argparse, os, subprocess, sys, tempfile, time
-from concurrent.futures import ThreadPoolExecutor
+import argparse, json, os, subprocess, sys, tempfile, time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+
+TIMES = Path(__file__).with_name("nbtest_seconds.json")
 
 def find_notebooks(paths):
     from nbdev.doclinks import nbglob          # the same file selection rules as nbdev_test
     if paths:
         return [str(Path(p).resolve()) for p in paths]
     return sorted(nbglob(skip_file_re=r'^[_.]', skip_folder_re=r'^[_.]'))
+
+def longest_first(nbs, seconds: dict, root: Path) -> list:
+    "`nbs` by expected seconds, longest first; notebooks without a time first of all (in their given order)."
+    return sorted(nbs, key=lambda nb: -seconds.get(os.path.relpath(nb, root), float("inf")))
 
 def run_one(nb, flags, timeout):
     t0 = time.time()
@@ -45,16 +57,20 @@ def main():
     ap.add_argument("--flags", default="")
     ap.add_argument("--workers", type=int, default=int(os.environ.get("NBTEST_WORKERS", 2)))
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("NBTEST_TIMEOUT", 1500)))
+    ap.add_argument("--save-times", action="store_true", help=f"write this run's seconds per notebook into {TIMES.name}")
     a = ap.parse_args()
-    nbs = find_notebooks(a.paths)
     root = Path.cwd()
-    passed, failed = [], []
+    seconds = json.loads(TIMES.read_text()) if TIMES.is_file() else {}
+    nbs = longest_first(find_notebooks(a.paths), seconds, root)
+    passed, failed, took = [], [], {}
     with ThreadPoolExecutor(a.workers) as ex:
-        for nb, ok, dt, out in ex.map(lambda n: run_one(n, a.flags, a.timeout), nbs):
+        for f in as_completed([ex.submit(run_one, n, a.flags, a.timeout) for n in nbs]):
+            nb, ok, dt, out = f.result()
             rel = os.path.relpath(nb, root)
             print(f"{'PASS' if ok else 'FAIL'} {dt:7.1f}s  {rel}", flush=True)
-            (passed if ok else failed).append(rel)
+            (passed if ok else failed).append(rel); took[rel] = round(dt)
             if not ok: print("    " + out.strip().replace("\n", "\n    ")[-6000:], flush=True)
+    if a.save_times: TIMES.write_text(json.dumps(dict(sorted({**seconds, **took}.items())), indent=1) + "\n")
     print(f"{len(passed)} passed, {len(failed)} failed")
     sys.exit(1 if failed or not nbs else 0)
 
