@@ -35,6 +35,7 @@ def sha256_file(path) -> str:
         _SHA_CACHE[key] = h.hexdigest()
     return _SHA_CACHE[key]
 
+# %% ../nbs/api/02_assets.ipynb 10
 def _record(asset: str, source: str, policy: str, file=None, **extra) -> dict:
     r = dict(asset=asset, source=source, policy=policy, file=str(file) if file else None,
              sha256=sha256_file(file) if file else None, **extra)
@@ -53,7 +54,7 @@ def weights_dir() -> Optional[Path]:
 def _check_policy(policy: str):
     if policy not in POLICIES: raise AssetError(f"asset policy {policy!r} is unknown; choose one of {', '.join(POLICIES)}")
 
-# %% ../nbs/api/02_assets.ipynb 10
+# %% ../nbs/api/02_assets.ipynb 13
 _ONLINE: dict = {}
 def online(host: str = "huggingface.co", port: int = 443, timeout: float = 2.0) -> bool:
     "Can `host` be reached? Cached per process; False when `HF_HUB_OFFLINE` or `DINO_SAE_OFFLINE` is set."
@@ -80,6 +81,7 @@ def _search(patterns, path=None, extra_dirs=()) -> tuple:
 
 def _torch_hub_dir() -> Path: return Path(torch.hub.get_dir()) / "checkpoints"
 
+# %% ../nbs/api/02_assets.ipynb 15
 def load_weights(path) -> dict:
     "A state dict from a `.safetensors` or a plain-tensor torch file, never unpickling objects."
     p = Path(path)
@@ -96,7 +98,7 @@ def load_weights(path) -> dict:
     if not isinstance(sd, dict): raise AssetError(f"{p}: expected a dict of tensors, got {type(sd).__name__}")
     return sd
 
-# %% ../nbs/api/02_assets.ipynb 12
+# %% ../nbs/api/02_assets.ipynb 18
 TRUNK_FILES = {   # timm architecture -> published file names (globs), looked for in $DINO_SAE_WEIGHTS and torch.hub's cache
     "vit_small_patch16_dinov3": ["dinov3_vits16_pretrain_*.pth"],
     "vit_small_plus_patch16_dinov3": ["dinov3_vits16plus_pretrain_*.pth"],
@@ -127,6 +129,7 @@ def trunk_file_patterns(name: str) -> list:
     return list(dict.fromkeys(pats + [f"{name}.safetensors", f"{name}.pth", f"{_arch(name)}.safetensors", f"{_arch(name)}.pth",
                                       f"{name}/model.safetensors", f"{_arch(name)}/model.safetensors"]))
 
+# %% ../nbs/api/02_assets.ipynb 21
 def _is_meta_dinov3(sd: dict) -> bool:
     return "storage_tokens" in sd or any(k.endswith("qkv.bias_mask") for k in sd) or "rope_embed.periods" in sd
 
@@ -139,6 +142,7 @@ def _load_into(model: nn.Module, sd: dict, file) -> None:
                          f"{missing[:3]}; {len(unexpected)} unexpected, e.g. {unexpected[:3]}); check the model name "
                          "and size keywords (depth, embed_dim, ...)")
 
+# %% ../nbs/api/02_assets.ipynb 22
 def _hub_cached_or_download(name: str):
     "A timm-format weight file for `name` from the Hugging Face cache, or downloaded when online."
     import timm
@@ -156,24 +160,28 @@ def _hub_cached_or_download(name: str):
             except Exception: pass
     return None, None
 
+# %% ../nbs/api/02_assets.ipynb 23
+def _no_trunk_weights(name: str, policy: str):
+    "No weight file for the trunk `name`: an error naming the file and folder under `require`, a warning under `auto`."
+    if policy == "require":
+        d = weights_dir()
+        raise AssetError(
+            f"no weights for the trunk {name!r}: put {' or '.join(trunk_file_patterns(name)[:2])} in "
+            f"{d if d else 'a folder and point $DINO_SAE_WEIGHTS at it'} (or pass the file's path), "
+            "or allow random weights with the 'auto'/'random' asset policy")
+    warnings.warn(f"assets: no weights found for {name!r}; using RANDOM weights (policy {policy!r})")
+
 def resolve_trunk(name: str, policy: str = "auto", path=None, **kwargs):
     "A timm DINO trunk `name` (no classifier head) with weights resolved as above, and its provenance record."
     import timm
     _check_policy(policy)
     kwargs.setdefault("num_classes", 0)
-    if policy == "random" and path is None:
-        model = timm.create_model(name, pretrained=False, **kwargs)
-        return model, _record(name, "random", policy, arch=_arch(name))
-    file, src = _search(trunk_file_patterns(name), path, extra_dirs=[_torch_hub_dir()])
-    if file is None: file, src = _hub_cached_or_download(name)
+    file, src = None, None
+    if policy != "random" or path is not None:
+        file, src = _search(trunk_file_patterns(name), path, extra_dirs=[_torch_hub_dir()])
+        if file is None: file, src = _hub_cached_or_download(name)
     if file is None:
-        if policy == "require":
-            d = weights_dir()
-            raise AssetError(
-                f"no weights for the trunk {name!r}: put {' or '.join(trunk_file_patterns(name)[:2])} in "
-                f"{d if d else 'a folder and point $DINO_SAE_WEIGHTS at it'} (or pass the file's path), "
-                "or allow random weights with the 'auto'/'random' asset policy")
-        warnings.warn(f"assets: no weights found for {name!r}; using RANDOM weights (policy {policy!r})")
+        if policy != "random": _no_trunk_weights(name, policy)
         model = timm.create_model(name, pretrained=False, **kwargs)
         return model, _record(name, "random", policy, arch=_arch(name))
     sd = load_weights(file)
@@ -186,7 +194,7 @@ def resolve_trunk(name: str, policy: str = "auto", path=None, **kwargs):
     _load_into(model, sd, file)
     return model, _record(name, src, policy, file, arch=_arch(arch))
 
-# %% ../nbs/api/02_assets.ipynb 20
+# %% ../nbs/api/02_assets.ipynb 31
 LPIPS_BACKBONE_FILES = {"vgg": ["vgg16-397923af.pth", "vgg16*.pth"], "alex": ["alexnet-owt-7be5be79.pth", "alexnet*.pth"]}
 
 def _torchvision_download(net: str):
@@ -214,6 +222,17 @@ def _build_lpips(net: str):
     try: return lpips.LPIPS(net=net, pretrained=True, pnet_rand=True, verbose=False)
     finally: pn.tv = real
 
+# %% ../nbs/api/02_assets.ipynb 32
+def _fill_lpips_backbone(model, sd: dict, file, net: str):
+    "Copy torchvision's `features.<i>.*` tensors into the LPIPS backbone's slices (which keep torchvision's indices)."
+    for sl in [getattr(model.net, f"slice{i}") for i in range(1, model.net.N_slices + 1)]:
+        for idx, mod in sl.named_children():
+            for pname, p in mod.named_parameters(recurse=False):
+                key = f"features.{idx}.{pname}"
+                if key not in sd: raise AssetError(f"{file}: has no {key}; is it torchvision's {net} file?")
+                with torch.no_grad(): p.copy_(sd[key])
+
+# %% ../nbs/api/02_assets.ipynb 33
 def resolve_lpips(net: str = "vgg", policy: str = "auto", path=None):
     "A frozen `lpips.LPIPS` module whose backbone weights are resolved offline first, and its record."
     import lpips
@@ -231,18 +250,12 @@ def resolve_lpips(net: str = "vgg", policy: str = "auto", path=None):
         rec = _record(f"lpips-{net}", "random", policy, heads=str(heads))
     else:
         sd = load_weights(file)
-        n = 0
-        for sl in [getattr(model.net, f"slice{i}") for i in range(1, model.net.N_slices + 1)]:
-            for idx, mod in sl.named_children():
-                for pname, p in mod.named_parameters(recurse=False):
-                    key = f"features.{idx}.{pname}"
-                    if key not in sd: raise AssetError(f"{file}: has no {key}; is it torchvision's {net} file?")
-                    with torch.no_grad(): p.copy_(sd[key]); n += 1
+        _fill_lpips_backbone(model, sd, file, net)
         rec = _record(f"lpips-{net}", src, policy, file, heads=str(heads), heads_sha256=sha256_file(heads))
     model.eval().requires_grad_(False)
     return model, rec
 
-# %% ../nbs/api/02_assets.ipynb 24
+# %% ../nbs/api/02_assets.ipynb 37
 INCEPTION_FILES = ["pt_inception-2015-12-05-6726825d.pth", "weights-inception-2015-12-05-6726825d.pth", "pt_inception-2015-12-05*.pth"]
 RELEASE_FILES = ["ema_model_step_470000.pt", "dino_sae*.pt", "dino-sae*.pt", "dino_sae*.safetensors"]
 RELEASE_REPO = "wkdgnsgo/dino-sae"
@@ -265,6 +278,7 @@ def resolve_inception(policy: str = "auto", path=None):
     load_weights(file)                 # refuses anything but plain tensors
     return file, _record("inception-fid", src, policy, file)
 
+# %% ../nbs/api/02_assets.ipynb 39
 def resolve_release(policy: str = "require", path=None):
     "Path of the authors' released DINO-SAE checkpoint, and its record."
     _check_policy(policy)
@@ -283,7 +297,7 @@ def resolve_release(policy: str = "require", path=None):
                          "or pass its path")
     return file, _record("dino-sae-release", src, policy, file)
 
-# %% ../nbs/api/02_assets.ipynb 26
+# %% ../nbs/api/02_assets.ipynb 41
 def resolve(name: str, policy: str = "auto", path=None, **kwargs):
     "Resolve asset `name` under `policy`; returns `(object_or_path, provenance_record)`."
     if name.startswith("lpips-"): return resolve_lpips(name.split("-", 1)[1], policy, path)
