@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
+from fastcore.basics import patch
+
 import torch
 import torch.nn as nn
 
@@ -15,7 +17,7 @@ from .sphere import default_radius, exp_map, project, slerp_and_velocity, split_
 
 # %% auto 0
 __all__ = ['SAMPLERS', 'time_shift_alpha', 'shift_time', 'sample_time', 'time_grid', 'drop_labels', 'FlowObjective',
-           'guided_velocity', 'sampler_step', 'initial_noise', 'sample', 'to_decode_scale', 'objective_from_config',
+           'sampler_step', 'initial_noise', 'guided_velocity', 'sample', 'to_decode_scale', 'objective_from_config',
            'sampler_kwargs_from_config', 'sample_from_config', 'train_step']
 
 # %% ../nbs/api/10_rfm.ipynb 6
@@ -53,9 +55,9 @@ class FlowObjective:
     kind: str = "riemannian"           # 'riemannian' (slerp on the sphere) or 'euclidean' (straight line)
     R: Optional[float] = None          # sphere radius; None = default_radius(C)
     alpha: Optional[float] = None      # time shift; None = sqrt(C*h*w / shift_base_dim)
-    shift_base_dim: int = 4096
-    logit_mean: float = 0.0
-    logit_std: float = 1.0
+    shift_base_dim: int = 4096         # the dimension the shift is relative to
+    logit_mean: float = 0.0            # logit-normal time: mean ...
+    logit_std: float = 1.0             # ... and standard deviation
     lambda_rad: float = 0.0            # radial penalty weight (riemannian only)
     class_dropout: float = 0.0         # probability of replacing a label by the null class
     null_class: Optional[int] = None   # None: the model's `null_class`
@@ -75,44 +77,38 @@ class FlowObjective:
         "Training times for the batch `z`."
         return sample_time(z.shape[0], self.shift(z.shape[1:]), self.logit_mean, self.logit_std, generator, z.device)
 
-    def path(self, z: torch.Tensor, noise: torch.Tensor, t: torch.Tensor):
-        "`(z_t, u_t)`: the point at time t of the conditional path from the latent `z` to `noise`, and its velocity."
-        z, noise = z.float(), noise.float()
-        if self.kind == "riemannian":
-            R = self.radius(z.shape[1])
-            return slerp_and_velocity(project(z, R), project(noise, R), t, R)
-        z0 = project(z, self.radius(z.shape[1])) if self.euclidean_data == "sphere" else z
-        tt = t.view(-1, *([1] * (z.ndim - 1))).float()
-        return (1 - tt) * z0 + tt * noise, noise - z0
+# %% ../nbs/api/10_rfm.ipynb 16
+@patch
+def path(self: FlowObjective, z: torch.Tensor, noise: torch.Tensor, t: torch.Tensor):
+    "`(z_t, u_t)`: the point at time t of the conditional path from the latent `z` to `noise`, and its velocity."
+    z, noise = z.float(), noise.float()
+    if self.kind == "riemannian":
+        R = self.radius(z.shape[1])
+        return slerp_and_velocity(project(z, R), project(noise, R), t, R)
+    z0 = project(z, self.radius(z.shape[1])) if self.euclidean_data == "sphere" else z
+    tt = t.view(-1, *([1] * (z.ndim - 1))).float()
+    return (1 - tt) * z0 + tt * noise, noise - z0
 
-    def _reduce(self, sq: torch.Tensor) -> torch.Tensor:
-        "Mean of per-element squares `sq`, or sum over channels then mean (Eq. 12)."
-        return sq.mean() if self.reduction == "mean" else sq.sum(1).mean()
+# %% ../nbs/api/10_rfm.ipynb 20
+@patch
+def _reduce(self: FlowObjective, sq: torch.Tensor) -> torch.Tensor:
+    "Mean of per-element squares `sq`, or sum over channels then mean (Eq. 12)."
+    return sq.mean() if self.reduction == "mean" else sq.sum(1).mean()
 
-    def loss_terms(self, v: torch.Tensor, z_t: torch.Tensor, u_t: torch.Tensor):
-        "`(loss, stats)` of a prediction `v` at points `z_t` with target velocities `u_t`."
-        v = v.float()
-        if self.kind == "euclidean":
-            loss = self._reduce((v - u_t) ** 2)
-            return loss, dict(loss=loss.detach(), loss_tan=loss.detach(), loss_rad=torch.zeros((), device=v.device))
-        v_tan, v_rad = split_tangent(z_t, v)
-        u_tan, _ = split_tangent(z_t, u_t)
-        lt, lr = self._reduce((v_tan - u_tan) ** 2), self._reduce(v_rad ** 2)
-        loss = lt + self.lambda_rad * lr if self.lambda_rad else lt
-        return loss, dict(loss=loss.detach(), loss_tan=lt.detach(), loss_rad=lr.detach())
+@patch
+def loss_terms(self: FlowObjective, v: torch.Tensor, z_t: torch.Tensor, u_t: torch.Tensor):
+    "`(loss, stats)` of a prediction `v` at points `z_t` with target velocities `u_t`."
+    v = v.float()
+    if self.kind == "euclidean":
+        loss = self._reduce((v - u_t) ** 2)
+        return loss, dict(loss=loss.detach(), loss_tan=loss.detach(), loss_rad=torch.zeros((), device=v.device))
+    v_tan, v_rad = split_tangent(z_t, v)
+    u_tan, _ = split_tangent(z_t, u_t)
+    lt, lr = self._reduce((v_tan - u_tan) ** 2), self._reduce(v_rad ** 2)
+    loss = lt + self.lambda_rad * lr if self.lambda_rad else lt
+    return loss, dict(loss=loss.detach(), loss_tan=lt.detach(), loss_rad=lr.detach())
 
-    def __call__(self, model: Callable, z: torch.Tensor, y: Optional[torch.Tensor] = None, generator=None, t=None):
-        "`(loss, stats)` for the latents `z` `(B, C, h, w)` and labels `y` `(B,)`: noise, times and label dropout drawn here."
-        B = z.shape[0]
-        if y is None: y = torch.zeros(B, dtype=torch.long, device=z.device)
-        dev = generator.device if generator is not None else z.device
-        noise = torch.randn(z.shape, generator=generator, device=dev).to(z.device)
-        t = self.sample_time(z, generator) if t is None else torch.as_tensor(t, dtype=torch.float32, device=z.device).expand(B)
-        if self.class_dropout > 0: y = drop_labels(y, self.class_dropout, _null_class(model, self.null_class), generator)
-        z_t, u_t = self.path(z, noise, t)
-        v = model(z_t, t, y)
-        return self.loss_terms(v, z_t, u_t)
-
+# %% ../nbs/api/10_rfm.ipynb 24
 def _null_class(model, null_class=None) -> int:
     "The null label: given, or the model's (also through DDP/FSDP/compile wrappers)."
     if null_class is not None: return int(null_class)
@@ -120,20 +116,21 @@ def _null_class(model, null_class=None) -> int:
         if m is not None and getattr(m, "null_class", None) is not None: return int(m.null_class)
     raise ValueError("no null class: pass null_class=... (the label of the unconditional class), or use a model with .null_class")
 
-# %% ../nbs/api/10_rfm.ipynb 18
-SAMPLERS = ("euler_proj", "expmap", "euler")
-
-def guided_velocity(model: Callable, z: torch.Tensor, t: float, y: torch.Tensor, cfg_scale: float = 1.0,
-                    null_class: Optional[int] = None, cfg_interval=(0.0, 1.0), always_pair: bool = False) -> torch.Tensor:
-    "The (guided) velocity at `z`, time `t` (a number), labels `y`: v_u + w (v_c − v_u) inside `cfg_interval`, else v_c."
+@patch
+def __call__(self: FlowObjective, model: Callable, z: torch.Tensor, y: Optional[torch.Tensor] = None, generator=None, t=None):
+    "`(loss, stats)` for the latents `z` `(B, C, h, w)` and labels `y` `(B,)`: noise, times and label dropout drawn here."
     B = z.shape[0]
-    tv = torch.full((B,), float(t), dtype=torch.float32, device=z.device)
-    guide = (cfg_scale != 1.0 or always_pair) and cfg_interval[0] <= t <= cfg_interval[1]
-    if not guide: return model(z, tv, y).float()
-    null = torch.full_like(y, _null_class(model, null_class))
-    v = model(torch.cat([z, z]), torch.cat([tv, tv]), torch.cat([y, null])).float()
-    vc, vu = v[:B], v[B:]
-    return vu + cfg_scale * (vc - vu)
+    if y is None: y = torch.zeros(B, dtype=torch.long, device=z.device)
+    dev = generator.device if generator is not None else z.device
+    noise = torch.randn(z.shape, generator=generator, device=dev).to(z.device)
+    t = self.sample_time(z, generator) if t is None else torch.as_tensor(t, dtype=torch.float32, device=z.device).expand(B)
+    if self.class_dropout > 0: y = drop_labels(y, self.class_dropout, _null_class(model, self.null_class), generator)
+    z_t, u_t = self.path(z, noise, t)
+    v = model(z_t, t, y)
+    return self.loss_terms(v, z_t, u_t)
+
+# %% ../nbs/api/10_rfm.ipynb 28
+SAMPLERS = ("euler_proj", "expmap", "euler")
 
 def sampler_step(z: torch.Tensor, v: torch.Tensor, dt: float, sampler: str, R: Optional[float] = None) -> torch.Tensor:
     "One step of `sampler` from `z` with velocity `v` over `dt` (negative when going towards the data)."
@@ -148,34 +145,79 @@ def initial_noise(n: int, shape: Sequence[int], seed: int, sampler: str, R: Opti
     eps = eps.to(device) if device is not None else eps
     return eps if sampler == "euler" else project(eps, R)
 
-@torch.no_grad()
-def sample(model: Callable, labels, shape: Sequence[int], steps: int = 50, sampler: str = "euler_proj",
-           cfg_scale: float = 1.0, seed: int = 0, *, R: Optional[float] = None, alpha: Optional[float] = None,
-           shift_base_dim: int = 4096, cfg_interval=(0.0, 1.0), null_class: Optional[int] = None,
-           noise: Optional[torch.Tensor] = None, batch_size: Optional[int] = None,
-           callback: Optional[Callable] = None, device=None) -> torch.Tensor:
-    """Latents `(B, C, h, w)` sampled by integrating `model` from t=1 (noise) to t=0 (data) for `labels` (B,).
+# %% ../nbs/api/10_rfm.ipynb 30
+def guided_velocity(model: Callable,                   # velocity network v(z, t, y)
+                    z: torch.Tensor,                   # points (B, C, h, w)
+                    t: float,                          # flow time (a number: one step's time)
+                    y: torch.Tensor,                   # labels (B,)
+                    cfg_scale: float = 1.0,            # guidance scale w
+                    null_class: Optional[int] = None,  # the null label; None: the model's
+                    cfg_interval=(0.0, 1.0),           # flow times (lo, hi), inclusive, where guidance applies
+                    always_pair: bool = False,         # run the doubled batch even at w = 1 (tests)
+                    ) -> torch.Tensor:
+    "The (guided) velocity at `z`, time `t` (a number), labels `y`: v_u + w (v_c − v_u) inside `cfg_interval`, else v_c."
+    B = z.shape[0]
+    tv = torch.full((B,), float(t), dtype=torch.float32, device=z.device)
+    guide = (cfg_scale != 1.0 or always_pair) and cfg_interval[0] <= t <= cfg_interval[1]
+    if not guide: return model(z, tv, y).float()
+    null = torch.full_like(y, _null_class(model, null_class))
+    v = model(torch.cat([z, z]), torch.cat([tv, tv]), torch.cat([y, null])).float()
+    vc, vu = v[:B], v[B:]
+    return vu + cfg_scale * (vc - vu)
 
-    `shape` is `(C, h, w)` (or `(B, C, h, w)`); `R` defaults to `default_radius(C)` and `alpha` to the dimension
-    shift of `shape`. `callback(step, t, t_next, z)` is called after every step (per chunk of `batch_size`).
-    Riemannian samplers return tokens of norm `R`; rescale them with `to_decode_scale` before decoding."""
-    if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
-    if device is None:
-        p = next(iter(model.parameters()), None) if isinstance(model, nn.Module) else None
-        device = p.device if p is not None else torch.device("cpu")
-    y = torch.as_tensor(labels, dtype=torch.long).reshape(-1).to(device)
-    B, shape = y.shape[0], tuple(shape)
+# %% ../nbs/api/10_rfm.ipynb 32
+def _model_device(model, device=None):
+    "`device`, else the device of the model's first parameter, else the CPU."
+    if device is not None: return device
+    p = next(iter(model.parameters()), None) if isinstance(model, nn.Module) else None
+    return p.device if p is not None else torch.device("cpu")
+
+def _latent_shape(shape: Sequence[int], B: int) -> tuple:
+    "`(C, h, w)` of a `shape` given as `(C, h, w)` or as `(B, C, h, w)` (whose batch must then be `B`)."
+    shape = tuple(shape)
     if len(shape) == 4:
         if shape[0] != B: raise ValueError(f"shape {shape} has batch {shape[0]} but {B} labels were given")
         shape = shape[1:]
+    return shape
+
+def _start_point(noise, B: int, shape: tuple, seed: int, sampler: str, R: float, device) -> torch.Tensor:
+    "The point at t = 1: the given `noise` (checked; projected unless Euclidean), else `initial_noise` of `seed`."
+    if noise is None: return initial_noise(B, shape, seed, sampler, R, device)
+    if tuple(noise.shape) != (B, *shape): raise ValueError(f"noise has shape {tuple(noise.shape)}, expected {(B, *shape)}")
+    z = noise.to(device, torch.float32)
+    return z if sampler == "euler" else project(z, R)
+
+# %% ../nbs/api/10_rfm.ipynb 34
+@torch.no_grad()
+def sample(model: Callable,                       # velocity network v(z, t, y)
+           labels,                                # class labels (B,)
+           shape: Sequence[int],                  # (C, h, w), or (B, C, h, w)
+           steps: int = 50,                       # integration steps
+           sampler: str = "euler_proj",           # one of SAMPLERS
+           cfg_scale: float = 1.0,                # guidance scale w (1: none)
+           seed: int = 0,                         # seed of the initial noise (a CPU generator)
+           *,
+           R: Optional[float] = None,             # sphere radius; None: default_radius(C)
+           alpha: Optional[float] = None,         # time shift; None: the dimension shift of `shape`
+           shift_base_dim: int = 4096,            # base dimension of that shift
+           cfg_interval=(0.0, 1.0),               # flow times (lo, hi) where guidance applies
+           null_class: Optional[int] = None,      # the null label; None: the model's
+           noise: Optional[torch.Tensor] = None,  # the starting point (B, C, h, w) instead of seeded noise
+           batch_size: Optional[int] = None,      # chunks of the work (not of the randomness)
+           callback: Optional[Callable] = None,   # callback(step, t, t_next, z) after every step (per chunk)
+           device=None,                           # None: the model's
+           ) -> torch.Tensor:
+    """Latents `(B, C, h, w)` sampled by integrating `model` from t=1 (noise) to t=0 (data) for `labels`.
+    Riemannian samplers return tokens of norm `R`; rescale them with `to_decode_scale` before decoding."""
+    if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
+    device = _model_device(model, device)
+    y = torch.as_tensor(labels, dtype=torch.long).reshape(-1).to(device)
+    B = y.shape[0]
+    shape = _latent_shape(shape, B)
     R = default_radius(shape[0]) if R is None else R
     alpha = time_shift_alpha(shape, shift_base_dim) if alpha is None else alpha
     if cfg_scale != 1.0: null_class = _null_class(model, null_class)
-    if noise is None: z = initial_noise(B, shape, seed, sampler, R, device)
-    else:
-        if tuple(noise.shape) != (B, *shape): raise ValueError(f"noise has shape {tuple(noise.shape)}, expected {(B, *shape)}")
-        z = noise.to(device, torch.float32)
-        if sampler != "euler": z = project(z, R)
+    z = _start_point(noise, B, shape, seed, sampler, R, device)
     grid = time_grid(steps, alpha).tolist()
     out = []
     for lo in range(0, B, batch_size or max(B, 1)):
@@ -187,11 +229,12 @@ def sample(model: Callable, labels, shape: Sequence[int], steps: int = 50, sampl
         out.append(zc)
     return torch.cat(out) if out else z
 
+# %% ../nbs/api/10_rfm.ipynb 43
 def to_decode_scale(z: torch.Tensor, scale: Optional[float]) -> torch.Tensor:
     "Rescale every token to norm `scale` (s_vae, 14 in the paper) before decoding; `None` leaves `z` unchanged."
     return z if scale is None else project(z, scale)
 
-# %% ../nbs/api/10_rfm.ipynb 30
+# %% ../nbs/api/10_rfm.ipynb 47
 def objective_from_config(cfg, null_class: Optional[int] = None) -> FlowObjective:
     "The training objective of a `dino_sae.config.Config` (flow section and the generator's class dropout)."
     f = cfg.flow
@@ -215,7 +258,7 @@ def sample_from_config(model: Callable, labels, shape: Sequence[int], cfg, seed:
     z = sample(model, labels, shape, seed=cfg.seed if seed is None else seed, **kw)
     return to_decode_scale(z, cfg.sampler.decode_scale if cfg.sampler.decode_scale is not None else decode_scale)
 
-# %% ../nbs/api/10_rfm.ipynb 33
+# %% ../nbs/api/10_rfm.ipynb 50
 def train_step(model: nn.Module, objective: FlowObjective, optimizer: torch.optim.Optimizer, z: torch.Tensor,
                y: Optional[torch.Tensor] = None, grad_clip: Optional[float] = None, generator=None) -> dict:
     "One optimiser step of `model` on latents `z` and labels `y` with `objective`; returns the (detached) loss terms."
