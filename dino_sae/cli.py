@@ -49,6 +49,7 @@ def check_config_spec(spec) -> None:
     raise ConfigError(f"--config {spec!r}: not a preset ({', '.join(PRESETS)}) and no such YAML file"
                       + (f"; did you mean {near[0]!r}?" if near else ""))
 
+# %% ../nbs/api/00b_cli.ipynb 11
 def config_from_args(prog: str, args) -> Config:
     "The config of `args.config` + `args.set`; with `args.print_config` print it and exit 0; a mistake: one line, exit 2."
     try:
@@ -59,6 +60,7 @@ def config_from_args(prog: str, args) -> Config:
         print(cfg.to_yaml(), end=""); sys.exit(0)
     return cfg
 
+# %% ../nbs/api/00b_cli.ipynb 13
 @contextlib.contextmanager
 def one_line_errors(prog: str):
     """Report a `ConfigError`, `AssetError` or `FileNotFoundError` (a data root, a weight file: the messages name the
@@ -70,33 +72,39 @@ def one_line_errors(prog: str):
         if os.environ.get("DINO_SAE_TRACEBACK"): raise
         fail(prog, e)
 
-# %% ../nbs/api/00b_cli.ipynb 12
-def run_summary(run_dir) -> str:
-    "Lines describing a run from its `run.json`: device, world size, data, assets with their source, run folder."
-    import json
-    from dino_sae.assets import is_random
-    info = json.loads((Path(run_dir) / "run.json").read_text())
+# %% ../nbs/api/00b_cli.ipynb 18
+def _data_line(info: dict) -> str:
+    "Where a run's images come from, the split, how many, and how many files were skipped."
     data = info.get("config", {}).get("data", {})
-    dev = str(info.get("device")) + (f" ({info['gpu']})" if info.get("gpu") else "")
-    lines = [f"{info.get('kind')} run {info.get('name')!r}: device {dev}, world size {info.get('world_size')}"
-             + (f" ({info['backend']})" if info.get("backend") else "")]
     where = f"latent cache {data['latent_cache']}" if data.get("latent_cache") else (data.get("root") or "the embedded sample set")
     sk, empty = info.get("skipped_files"), info.get("empty_class_folders")
-    lines.append(f"data: {where}, split {data.get('train_split')!r}: {info.get('train_images')} images"
-                 + ("" if sk is None else f", {len(sk)} files skipped") + (f", {len(empty)} empty class folders" if empty else "")
-                 + (" (run.json lists them)" if sk or empty else ""))
-    assets = list(info.get("assets") or [])
+    return (f"data: {where}, split {data.get('train_split')!r}: {info.get('train_images')} images"
+            + ("" if sk is None else f", {len(sk)} files skipped") + (f", {len(empty)} empty class folders" if empty else "")
+            + (" (run.json lists them)" if sk or empty else ""))
+
+def _asset_lines(info: dict) -> list:
+    "The autoencoder run a generator run reads, and each pretrained asset once, with where it came from."
+    from dino_sae.assets import is_random
+    lines, assets, seen = [], list(info.get("assets") or []), set()
     if info.get("sae_run"):
         lines.append(f"autoencoder: {info['sae_run']}")
         assets += info.get("sae_assets") or []
-    seen = set()
     for a in assets:
         key = (a.get("asset"), a.get("source"), a.get("file"))
         if key in seen: continue
         seen.add(key)
         lines.append(f"asset {a.get('asset')}: {'RANDOM weights' if is_random(a) else a.get('source')}"
                      + (f", {a['file']}" if a.get("file") else "") + (f" (sha256 {a['sha256'][:12]}…)" if a.get("sha256") else ""))
-    if not assets: lines.append("assets: none")
+    return lines if assets else lines + ["assets: none"]
+
+# %% ../nbs/api/00b_cli.ipynb 22
+def run_summary(run_dir) -> str:
+    "Lines describing a run from its `run.json`: device, world size, data, assets with their source, run folder."
+    import json
+    info = json.loads((Path(run_dir) / "run.json").read_text())
+    dev = str(info.get("device")) + (f" ({info['gpu']})" if info.get("gpu") else "")
+    lines = [f"{info.get('kind')} run {info.get('name')!r}: device {dev}, world size {info.get('world_size')}"
+             + (f" ({info['backend']})" if info.get("backend") else ""), _data_line(info), *_asset_lines(info)]
     res = info.get("resumes") or []
     last = res[-1].get("from_checkpoint") if res else None      # None: started again from step 0 (no checkpoint yet, or --fresh-start)
     lines.append(f"run folder: {Path(run_dir)}" + (f" (resumed from {Path(last).name})" if last else " (started again from step 0)" if res else ""))
