@@ -356,12 +356,20 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
 
-def torchrun_cmd(nproc: int, module_or_script: str, *args, python: Optional[str] = None) -> list:
-    "The command line `python -m torch.distributed.run --standalone --nproc_per_node N ...` (a module with `-m`)."
-    import sys
-    cmd = [python or sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}"]
-    if module_or_script.endswith(".py"): cmd.append(module_or_script)
-    else: cmd += ["-m", module_or_script]
+def torchrun_cmd(nproc: int,                     # processes per node
+                 module_or_script: str,          # a module (run with -m) or a .py file
+                 *args,                          # its arguments
+                 nnodes: int = 1,                # nodes; > 1: a c10d rendezvous at $MASTER_ADDR:$MASTER_PORT
+                 rdzv_id: Optional[str] = None,  # the rendezvous' job id (default: $RDZV_ID, else "dino_sae")
+                 python: Optional[str] = None) -> list:
+    "The command line `python -m torch.distributed.run ... [-m] module_or_script args` for this node."
+    cmd = [python or sys.executable, "-m", "torch.distributed.run"]
+    if nnodes > 1:
+        ep = f"{os.environ.get('MASTER_ADDR', 'localhost')}:{os.environ.get('MASTER_PORT', '29500')}"
+        cmd += [f"--nproc_per_node={nproc}", f"--nnodes={nnodes}", "--rdzv_backend=c10d", f"--rdzv_endpoint={ep}",
+                f"--rdzv_id={rdzv_id or os.environ.get('RDZV_ID', 'dino_sae')}"]
+    else: cmd += ["--standalone", f"--nproc_per_node={nproc}"]
+    cmd += [module_or_script] if module_or_script.endswith(".py") else ["-m", module_or_script]
     return cmd + [str(a) for a in args]
 
 # %% ../nbs/api/11_distributed.ipynb 38
