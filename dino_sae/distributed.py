@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
+from fastcore.basics import patch
 import torch
 import torch.distributed as dist
 from torch import nn
@@ -44,6 +45,7 @@ class DistEnv:
         "Processes on this node (`LOCAL_WORLD_SIZE`)."
         return int(os.environ.get("LOCAL_WORLD_SIZE", self.world_size)) if self.world_size > 1 else 1
 
+# %% ../nbs/api/11_distributed.ipynb 10
 def _default_device(local_rank: int, device=None) -> torch.device:
     device = device or os.environ.get("DINO_SAE_DEVICE")
     if device: return torch.device(device)
@@ -73,6 +75,7 @@ def setup(backend: str = "auto", device=None, timeout_s: float = 1800.0) -> Dist
     dist.init_process_group(**kw)
     return DistEnv(dist.get_rank(), lr, dist.get_world_size(), dev, backend)
 
+# %% ../nbs/api/11_distributed.ipynb 15
 def cleanup():
     "Destroy the default process group if there is one."
     if dist.is_available() and dist.is_initialized():
@@ -86,7 +89,7 @@ def barrier():
     "A barrier across all ranks (nothing for one process)."
     if is_dist(): dist.barrier()
 
-# %% ../nbs/api/11_distributed.ipynb 10
+# %% ../nbs/api/11_distributed.ipynb 18
 def rank0_only(fn: Callable) -> Callable:
     "Decorator: run `fn` on rank 0 only (other ranks get None)."
     @functools.wraps(fn)
@@ -105,7 +108,7 @@ def seed_all(seed: int):
     "Seed Python's `random`, NumPy and torch (CPU and every CUDA device)."
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
 
-# %% ../nbs/api/11_distributed.ipynb 12
+# %% ../nbs/api/11_distributed.ipynb 20
 def all_reduce_mean(t: torch.Tensor) -> torch.Tensor:
     "Mean of `t` over ranks (a new tensor)."
     t = t.detach().clone()
@@ -120,6 +123,7 @@ def reduce_mean_dict(d: dict, device=None) -> dict:
     v = all_reduce_mean(v).tolist()
     return dict(zip(keys, v))
 
+# %% ../nbs/api/11_distributed.ipynb 23
 def all_gather_cat(t: torch.Tensor) -> torch.Tensor:
     "Concatenate `t` (rows may differ per rank) from every rank along dim 0, in rank order, on every rank."
     if not is_dist(): return t
@@ -132,6 +136,7 @@ def all_gather_cat(t: torch.Tensor) -> torch.Tensor:
     dist.all_gather(parts, torch.cat([t, pad]).contiguous())
     return torch.cat([p[:k] for p, k in zip(parts, ns)])
 
+# %% ../nbs/api/11_distributed.ipynb 26
 def gather_objects(obj) -> list:
     "A list with `obj` of every rank, in rank order, on every rank."
     if not is_dist(): return [obj]
@@ -146,7 +151,7 @@ def broadcast_object(obj, src: int = 0):
     dist.broadcast_object_list(box, src=src)
     return box[0]
 
-# %% ../nbs/api/11_distributed.ipynb 15
+# %% ../nbs/api/11_distributed.ipynb 29
 def default_shard_units(model: nn.Module) -> list:
     "The modules FSDP2 shards one by one: every item of a ModuleList whose name ends in `blocks`."
     out = []
@@ -169,6 +174,7 @@ def wrap_model(model: nn.Module, env: Optional[DistEnv] = None, fsdp: bool = Fal
     return DDP(model, device_ids=[env.device.index] if env.device.type == "cuda" else None,
                find_unused_parameters=find_unused_parameters, **ddp_kw)
 
+# %% ../nbs/api/11_distributed.ipynb 32
 def unwrap(model: nn.Module) -> nn.Module:
     "The module inside a DDP wrapper or a `torch.compile` wrapper (FSDP2 modules are their own)."
     if isinstance(model, nn.parallel.DistributedDataParallel): model = model.module
@@ -192,7 +198,7 @@ def grad_sync(model: nn.Module, sync: bool = True):
         finally: model.set_requires_gradient_sync(True)
     else: yield
 
-# %% ../nbs/api/11_distributed.ipynb 17
+# %% ../nbs/api/11_distributed.ipynb 35
 def _is_dtensor(t) -> bool:
     try: from torch.distributed.tensor import DTensor
     except ImportError: return False
@@ -217,6 +223,7 @@ def load_full_state_dict(module: nn.Module, sd: dict, strict: bool = True):
                        f"unexpected {unexpected[:5]}{'...' if len(unexpected) > 5 else ''}")
     m.load_state_dict(sd, strict=strict)
 
+# %% ../nbs/api/11_distributed.ipynb 38
 def optimizer_state(optimizer, model: nn.Module) -> dict:
     "The optimiser's state as plain containers of whole tensors (gathered from FSDP2 shards)."
     m = unwrap(model)
@@ -233,7 +240,7 @@ def load_optimizer_state(optimizer, model: nn.Module, sd: dict):
         set_optimizer_state_dict(m, optimizer, sd, options=StateDictOptions(full_state_dict=True))
     else: optimizer.load_state_dict(sd)
 
-# %% ../nbs/api/11_distributed.ipynb 20
+# %% ../nbs/api/11_distributed.ipynb 41
 def autocast(device, precision: str = "fp32"):
     "bf16 autocast (CUDA or CPU) when `precision == 'bf16'`; a null context for fp32."
     device = torch.device(device)
@@ -246,7 +253,7 @@ def fp32_island(device):
     t = torch.device(device).type
     return torch.autocast(t, enabled=False) if t in ("cuda", "cpu") else contextlib.nullcontext()
 
-# %% ../nbs/api/11_distributed.ipynb 23
+# %% ../nbs/api/11_distributed.ipynb 44
 def compiler_available(device="cpu") -> tuple:
     "`(ok, reason)`: can `torch.compile` build kernels for `device` here?"
     if os.environ.get("DINO_SAE_NO_COMPILE"): return False, "DINO_SAE_NO_COMPILE is set"
@@ -264,6 +271,7 @@ def compiler_available(device="cpu") -> tuple:
             return False, f"no C++ compiler ({cxx}, c++ or clang++) for Inductor's CPU backend"
     return True, ""
 
+# %% ../nbs/api/11_distributed.ipynb 47
 def is_compiled(module: nn.Module) -> bool:
     "Was `module` compiled in place?"
     return getattr(module, "_compiled_call_impl", None) is not None
@@ -279,7 +287,7 @@ def compile_module(module: nn.Module, device=None, mode: Optional[str] = None, n
     for m in (units if units is not None else [module]): m.compile(mode=None if mode == "default" else mode)
     return True
 
-# %% ../nbs/api/11_distributed.ipynb 27
+# %% ../nbs/api/11_distributed.ipynb 51
 def adamw(params, device, impl: str = "auto", **kw) -> torch.optim.AdamW:
     "AdamW with implementation `impl`: 'fused', 'foreach', 'for-loop', or 'auto' (fused on CUDA, torch's default elsewhere)."
     dev = torch.device(device)
@@ -295,7 +303,7 @@ def adamw(params, device, impl: str = "auto", **kw) -> torch.optim.AdamW:
     elif impl is not None: raise ValueError(f"AdamW implementation {impl!r}: choose auto, fused, foreach or for-loop")
     return torch.optim.AdamW(params, **kw)
 
-# %% ../nbs/api/11_distributed.ipynb 31
+# %% ../nbs/api/11_distributed.ipynb 55
 class _SkipSampler(Sampler):
     def __init__(self, base: Sampler, skip: int): self.base, self.skip = base, skip
     def __iter__(self): return iter(list(self.base)[self.skip:])
@@ -307,6 +315,7 @@ class _WorkerInit:
         s = (self.base + worker_id) % 2**32
         random.seed(s); np.random.seed(s); torch.manual_seed(s)
 
+# %% ../nbs/api/11_distributed.ipynb 58
 class EpochLoader:
     "Endless, resumable iterator over this rank's batches of `dataset`; state `(epoch, batch)`."
     def __init__(self, dataset, batch_size: int, seed: int = 0, rank: Optional[int] = None, world_size: Optional[int] = None,
@@ -328,29 +337,35 @@ class EpochLoader:
         if int(s.get("seed", self.seed)) != self.seed:
             raise ValueError(f"loader state was saved with seed {s['seed']}, this run uses seed {self.seed}")
 
-    def _start(self):
-        if self.batch >= self.steps_per_epoch: self.epoch, self.batch = self.epoch + 1, 0
-        if hasattr(self.dataset, "set_epoch"): self.dataset.set_epoch(self.epoch)
-        s = DistributedSampler(self.dataset, num_replicas=self.world_size, rank=self.rank, shuffle=self.shuffle,
-                               seed=self.seed, drop_last=True)
-        s.set_epoch(self.epoch)
-        dl = DataLoader(self.dataset, batch_size=self.batch_size, sampler=_SkipSampler(s, self.batch * self.batch_size),
-                        drop_last=True, num_workers=self.num_workers, pin_memory=self.pin_memory,
-                        worker_init_fn=_WorkerInit(self.seed * 7919 + self.rank * 104729 + self.epoch * 31),
-                        generator=torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch * 1009 + self.rank))
-        self._it = iter(dl)
+# %% ../nbs/api/11_distributed.ipynb 61
+@patch
+def _start(self: EpochLoader):
+    if self.batch >= self.steps_per_epoch: self.epoch, self.batch = self.epoch + 1, 0
+    if hasattr(self.dataset, "set_epoch"): self.dataset.set_epoch(self.epoch)
+    s = DistributedSampler(self.dataset, num_replicas=self.world_size, rank=self.rank, shuffle=self.shuffle,
+                           seed=self.seed, drop_last=True)
+    s.set_epoch(self.epoch)
+    dl = DataLoader(self.dataset, batch_size=self.batch_size, sampler=_SkipSampler(s, self.batch * self.batch_size),
+                    drop_last=True, num_workers=self.num_workers, pin_memory=self.pin_memory,
+                    worker_init_fn=_WorkerInit(self.seed * 7919 + self.rank * 104729 + self.epoch * 31),
+                    generator=torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch * 1009 + self.rank))
+    self._it = iter(dl)
 
-    def __iter__(self): return self
-    def __next__(self):
-        while True:
-            if self._it is None: self._start()
-            try: b = next(self._it)
-            except StopIteration:
-                self._it, self.batch = None, self.steps_per_epoch; continue
-            self.batch += 1
-            return b
+# %% ../nbs/api/11_distributed.ipynb 63
+@patch
+def __iter__(self: EpochLoader): return self
 
-# %% ../nbs/api/11_distributed.ipynb 35
+@patch
+def __next__(self: EpochLoader):
+    while True:
+        if self._it is None: self._start()
+        try: b = next(self._it)
+        except StopIteration:
+            self._it, self.batch = None, self.steps_per_epoch; continue
+        self.batch += 1
+        return b
+
+# %% ../nbs/api/11_distributed.ipynb 67
 def free_port() -> int:
     "A free TCP port on localhost."
     with socket.socket() as s:
@@ -372,7 +387,7 @@ def torchrun_cmd(nproc: int,                     # processes per node
     cmd += [module_or_script] if module_or_script.endswith(".py") else ["-m", module_or_script]
     return cmd + [str(a) for a in args]
 
-# %% ../nbs/api/11_distributed.ipynb 38
+# %% ../nbs/api/11_distributed.ipynb 71
 _SELFTEST = r'''
 import torch, torch.nn as nn, json, sys
 from dino_sae.distributed import *
@@ -382,6 +397,10 @@ out = {}
 out["gather"] = all_gather_cat(torch.full((r + 1, 2), float(r))).tolist()
 out["objs"] = gather_objects({"rank": r})
 out["mean"] = reduce_mean_dict({"loss": float(r)})
+'''
+
+# %% ../nbs/api/11_distributed.ipynb 73
+_SELFTEST += r'''
 def net():
     torch.manual_seed(0); return nn.Sequential(nn.Linear(5, 16), nn.Tanh(), nn.Linear(16, 1))
 g = torch.Generator().manual_seed(1); X, Y = torch.randn(8, 5, generator=g), torch.randn(8, 1, generator=g)
@@ -412,6 +431,7 @@ cleanup()
 import os; sys.stdout.flush(); sys.stderr.flush(); os._exit(0)
 '''
 
+# %% ../nbs/api/11_distributed.ipynb 75
 def selftest(nproc: int = 2, timeout: float = 300) -> dict:
     "Run the two-process gloo self-test above under torchrun; returns rank 0's results."
     import subprocess, tempfile, json
