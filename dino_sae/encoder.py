@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 import torch
 import torch.nn as nn
 from torch.utils.checkpoint import checkpoint
+from fastcore.basics import patch
 
 from .patch_embed import build_student_embed
 
@@ -25,6 +26,7 @@ def create_trunk(name: str, policy: str = "auto", path=None, **kwargs):
 
 def _is_eva(trunk: nn.Module) -> bool: return hasattr(trunk, "rope") and hasattr(trunk, "_pos_embed")
 
+# %% ../nbs/api/05_encoder.ipynb 7
 def trunk_forward(trunk: nn.Module, x: torch.Tensor, hooks: Optional[Sequence[int]] = None,
                   checkpointing: bool = False):
     """Run a timm ViT/Eva on already *embedded* tokens: prefix tokens, position encoding, blocks, final norm
@@ -48,11 +50,16 @@ def trunk_forward(trunk: nn.Module, x: torch.Tensor, hooks: Optional[Sequence[in
             if i == want[-1]: return [feats[h] for h in hooks]
     return trunk.norm(x)
 
-# %% ../nbs/api/05_encoder.ipynb 6
+# %% ../nbs/api/05_encoder.ipynb 8
 class DINOEncoder(nn.Module):
     "A frozen DINO trunk with two embeddings: `patchify` (teacher, the trunk's own) and `stem` (student)."
-    def __init__(self, trunk: nn.Module, embed: str = "stem", stem_widths: Sequence[int] = (64, 128, 256),
-                 image_size: Optional[int] = None, record: Optional[dict] = None, grad_checkpointing: bool = False):
+    def __init__(self,
+                 trunk: nn.Module,                          # a timm ViT/Eva (frozen here)
+                 embed: str = "stem",                       # the student's embedding: "stem" or "patchify" (Table 5)
+                 stem_widths: Sequence[int] = (64, 128, 256),   # the stem's hidden widths
+                 image_size: Optional[int] = None,          # resample a fixed-size trunk's position embedding to this
+                 record: Optional[dict] = None,             # the trunk's asset record (provenance)
+                 grad_checkpointing: bool = False):         # recompute the frozen blocks in the backward pass
         super().__init__()
         if not all(hasattr(trunk, a) for a in ("patch_embed", "blocks", "norm", "_pos_embed", "num_prefix_tokens")):
             raise TypeError(f"trunk {type(trunk).__name__}: expected a timm ViT/Eva model (patch_embed, blocks, norm)")
@@ -69,60 +76,69 @@ class DINOEncoder(nn.Module):
         self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1), persistent=False)
         self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1), persistent=False)
 
-    @classmethod
-    def from_config(cls, enc, policy: str = "auto", image_size: Optional[int] = None) -> "DINOEncoder":
-        "From a `dino_sae.config.EncoderConfig`: trunk `enc.trunk` (+ `enc.trunk_kwargs`, `enc.weights`) via assets."
-        trunk, rec = create_trunk(enc.trunk, policy, enc.weights, **dict(enc.trunk_kwargs))
-        return cls(trunk, enc.embed, enc.stem_widths, image_size=image_size, record=rec)
-
-    # --- properties of the trunk
-    @property
-    def embed_dim(self) -> int: return self.trunk.embed_dim
-    @property
-    def patch_size(self) -> int: return int(self.trunk.patch_embed.patch_size[0])
-    @property
-    def num_prefix_tokens(self) -> int: return self.trunk.num_prefix_tokens
-    @property
-    def has_cls(self) -> bool: return getattr(self.trunk, "cls_token", None) is not None
-    @property
-    def student_embed(self) -> nn.Module: return self.stem if self.stem is not None else self.trunk.patch_embed
-
     def train(self, mode: bool = True):
         super().train(mode)
         self.trunk.eval()                    # the frozen trunk never leaves eval mode
         return self
 
-    def normalize(self, x: torch.Tensor) -> torch.Tensor:
-        "Images in [-1, 1] -> the trunk's mean/std normalisation."
-        return ((x + 1) * 0.5 - self.mean.to(x.dtype)) / self.std.to(x.dtype)
+# %% ../nbs/api/05_encoder.ipynb 10
+@patch(cls_method=True)
+def from_config(cls: DINOEncoder, enc, policy: str = "auto", image_size: Optional[int] = None) -> DINOEncoder:
+    "From a `dino_sae.config.EncoderConfig`: trunk `enc.trunk` (+ `enc.trunk_kwargs`, `enc.weights`) via assets."
+    trunk, rec = create_trunk(enc.trunk, policy, enc.weights, **dict(enc.trunk_kwargs))
+    return cls(trunk, enc.embed, enc.stem_widths, image_size=image_size, record=rec)
 
-    def _blocks(self, x: torch.Tensor) -> torch.Tensor:
-        return trunk_forward(self.trunk, x, checkpointing=self.grad_checkpointing)
+@patch(as_prop=True)
+def embed_dim(self: DINOEncoder) -> int: return self.trunk.embed_dim
+@patch(as_prop=True)
+def patch_size(self: DINOEncoder) -> int: return int(self.trunk.patch_embed.patch_size[0])
+@patch(as_prop=True)
+def num_prefix_tokens(self: DINOEncoder) -> int: return self.trunk.num_prefix_tokens
+@patch(as_prop=True)
+def has_cls(self: DINOEncoder) -> bool: return getattr(self.trunk, "cls_token", None) is not None
+@patch(as_prop=True)
+def student_embed(self: DINOEncoder) -> nn.Module: return self.stem if self.stem is not None else self.trunk.patch_embed
 
-    def tokens(self, x: torch.Tensor, teacher: bool = False) -> torch.Tensor:
-        "All final-norm tokens (B, prefix + h*w, C) of an already normalised image."
-        embed = self.trunk.patch_embed if teacher else self.student_embed
-        return self._blocks(embed(x))
+# %% ../nbs/api/05_encoder.ipynb 12
+@patch
+def normalize(self: DINOEncoder, x: torch.Tensor) -> torch.Tensor:
+    "Images in [-1, 1] -> the trunk's mean/std normalisation."
+    return ((x + 1) * 0.5 - self.mean.to(x.dtype)) / self.std.to(x.dtype)
 
-    def _split(self, tok: torch.Tensor, H: int, W: int) -> dict:
-        h, w = H // self.patch_size, W // self.patch_size
-        npt = self.num_prefix_tokens
-        patches = tok[:, npt:]
-        if patches.shape[1] != h * w: raise ValueError(f"expected {h}x{w} patch tokens, got {patches.shape[1]}")
-        latent = patches.transpose(1, 2).reshape(tok.shape[0], tok.shape[2], h, w)
-        return dict(latent=latent, cls=tok[:, 0] if self.has_cls else None)
+@patch
+def _blocks(self: DINOEncoder, x: torch.Tensor) -> torch.Tensor:
+    return trunk_forward(self.trunk, x, checkpointing=self.grad_checkpointing)
 
-    def encode(self, x: torch.Tensor, teacher: bool = False) -> dict:
-        "Image in [-1, 1] (B, 3, H, W) -> dict(latent=(B, C, H/p, W/p), cls=(B, C)); student unless `teacher`."
-        if x.shape[-1] % self.patch_size or x.shape[-2] % self.patch_size:
-            raise ValueError(f"image size {tuple(x.shape[-2:])} is not a multiple of the patch size {self.patch_size}")
-        xn = self.normalize(x)
-        if teacher:
-            with torch.no_grad(): return self._split(self.tokens(xn, teacher=True), *x.shape[-2:])
-        return self._split(self.tokens(xn), *x.shape[-2:])
+@patch
+def tokens(self: DINOEncoder, x: torch.Tensor, teacher: bool = False) -> torch.Tensor:
+    "All final-norm tokens (B, prefix + h*w, C) of an already normalised image."
+    embed = self.trunk.patch_embed if teacher else self.student_embed
+    return self._blocks(embed(x))
 
-    def forward(self, x: torch.Tensor) -> dict: return self.encode(x)
+# %% ../nbs/api/05_encoder.ipynb 14
+@patch
+def _split(self: DINOEncoder, tok: torch.Tensor, H: int, W: int) -> dict:
+    h, w = H // self.patch_size, W // self.patch_size
+    npt = self.num_prefix_tokens
+    patches = tok[:, npt:]
+    if patches.shape[1] != h * w: raise ValueError(f"expected {h}x{w} patch tokens, got {patches.shape[1]}")
+    latent = patches.transpose(1, 2).reshape(tok.shape[0], tok.shape[2], h, w)
+    return dict(latent=latent, cls=tok[:, 0] if self.has_cls else None)
 
-    def teacher(self, x: torch.Tensor) -> dict:
-        "The unmodified trunk's encoding (original patchify), without gradients."
-        return self.encode(x, teacher=True)
+@patch
+def encode(self: DINOEncoder, x: torch.Tensor, teacher: bool = False) -> dict:
+    "Image in [-1, 1] (B, 3, H, W) -> dict(latent=(B, C, H/p, W/p), cls=(B, C)); student unless `teacher`."
+    if x.shape[-1] % self.patch_size or x.shape[-2] % self.patch_size:
+        raise ValueError(f"image size {tuple(x.shape[-2:])} is not a multiple of the patch size {self.patch_size}")
+    xn = self.normalize(x)
+    if teacher:
+        with torch.no_grad(): return self._split(self.tokens(xn, teacher=True), *x.shape[-2:])
+    return self._split(self.tokens(xn), *x.shape[-2:])
+
+@patch
+def forward(self: DINOEncoder, x: torch.Tensor) -> dict: return self.encode(x)
+
+@patch
+def teacher(self: DINOEncoder, x: torch.Tensor) -> dict:
+    "The unmodified trunk's encoding (original patchify), without gradients."
+    return self.encode(x, teacher=True)

@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 # %% auto 0
 __all__ = ['RELEASED_STEM_PREFIX', 'HierarchicalPatchEmbed', 'released_stem_state_dict', 'build_student_embed', 'RMSNorm2d',
@@ -22,8 +23,14 @@ _all_ = ['RMSNorm2d', 'build_act', 'build_norm', 'ConvLayer']   # re-exported fr
 # %% ../nbs/api/04_patch_embed.ipynb 9
 class HierarchicalPatchEmbed(nn.Module):
     "The DINO-SAE stem: four stride-2 convs (7x7, 3x3, 3x3, 3x3), RMSNorm2d+SiLU after the first three, no biases."
-    def __init__(self, embed_dim: int, in_chans: int = 3, widths: Sequence[int] = (64, 128, 256),
-                 patch_size: int = 16, output_fmt: str = "NHWC", norm: Optional[str] = "trms2d", act: str = "silu"):
+    def __init__(self,
+                 embed_dim: int,                            # the trunk's token width
+                 in_chans: int = 3,
+                 widths: Sequence[int] = (64, 128, 256),    # the three hidden widths
+                 patch_size: int = 16,                      # the trunk's patch size (not 16: the image is resized first)
+                 output_fmt: str = "NHWC",                  # NHWC (timm's DINOv3), NLC (fixed-size ViTs) or NCHW
+                 norm: Optional[str] = "trms2d",            # the norm of the first three layers
+                 act: str = "silu"):                        # their activation
         super().__init__()
         if len(widths) != 3: raise ValueError(f"widths: expected the three hidden widths of the stem, got {widths}")
         if output_fmt not in ("NHWC", "NLC", "NCHW"): raise ValueError(f"output_fmt {output_fmt!r}: use NHWC, NLC or NCHW")
@@ -36,44 +43,49 @@ class HierarchicalPatchEmbed(nn.Module):
             ConvLayer(w[3], embed_dim, 3, stride=2, norm=None, act=None))
         self.reset_parameters()
 
-    @classmethod
-    def for_trunk(cls, trunk: nn.Module, widths: Sequence[int] = (64, 128, 256), **kwargs) -> "HierarchicalPatchEmbed":
-        "A stem that produces the tokens `trunk.patch_embed` produces (width, patch size and output format)."
-        pe = trunk.patch_embed
-        ps = pe.patch_size[0] if isinstance(pe.patch_size, (tuple, list)) else pe.patch_size
-        fmt = "NLC" if getattr(pe, "flatten", False) else str(getattr(getattr(pe, "output_fmt", None), "value", "NCHW"))
-        return cls(trunk.embed_dim, in_chans=pe.proj.in_channels, widths=widths, patch_size=int(ps), output_fmt=fmt, **kwargs)
-
-    def reset_parameters(self):
-        "The release's init: every conv weight (and bias) ~ U(-sqrt(1/fan_in), sqrt(1/fan_in)); norm weights 1."
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                bound = math.sqrt(1.0 / (m.in_channels // m.groups * m.kernel_size[0] * m.kernel_size[1]))
-                nn.init.uniform_(m.weight, -bound, bound)
-                if m.bias is not None: nn.init.uniform_(m.bias, -bound, bound)
-            elif isinstance(m, RMSNorm2d): nn.init.ones_(m.weight)
-
-    def grid_size(self, H: int, W: int) -> tuple:
-        "The token grid for an (H, W) image (what the trunk's patchify gives)."
-        return H // self.patch_size, W // self.patch_size
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.patch_size != 16:
-            gh, gw = self.grid_size(*x.shape[-2:])
-            x = F.interpolate(x, size=(16 * gh, 16 * gw), mode="bilinear", align_corners=False)
-        x = self.cnn(x)
-        if self.output_fmt == "NHWC": return x.permute(0, 2, 3, 1)
-        if self.output_fmt == "NLC": return x.flatten(2).transpose(1, 2)
-        return x
+# %% ../nbs/api/04_patch_embed.ipynb 11
+@patch
+def reset_parameters(self: HierarchicalPatchEmbed):
+    "The release's init: every conv weight (and bias) ~ U(-sqrt(1/fan_in), sqrt(1/fan_in)); norm weights 1."
+    for m in self.modules():
+        if isinstance(m, nn.Conv2d):
+            bound = math.sqrt(1.0 / (m.in_channels // m.groups * m.kernel_size[0] * m.kernel_size[1]))
+            nn.init.uniform_(m.weight, -bound, bound)
+            if m.bias is not None: nn.init.uniform_(m.bias, -bound, bound)
+        elif isinstance(m, RMSNorm2d): nn.init.ones_(m.weight)
 
 # %% ../nbs/api/04_patch_embed.ipynb 13
+@patch
+def grid_size(self: HierarchicalPatchEmbed, H: int, W: int) -> tuple:
+    "The token grid for an (H, W) image (what the trunk's patchify gives)."
+    return H // self.patch_size, W // self.patch_size
+
+@patch
+def forward(self: HierarchicalPatchEmbed, x: torch.Tensor) -> torch.Tensor:
+    if self.patch_size != 16:
+        gh, gw = self.grid_size(*x.shape[-2:])
+        x = F.interpolate(x, size=(16 * gh, 16 * gw), mode="bilinear", align_corners=False)
+    x = self.cnn(x)
+    if self.output_fmt == "NHWC": return x.permute(0, 2, 3, 1)
+    if self.output_fmt == "NLC": return x.flatten(2).transpose(1, 2)
+    return x
+
+@patch(cls_method=True)
+def for_trunk(cls: HierarchicalPatchEmbed, trunk: nn.Module, widths: Sequence[int] = (64, 128, 256), **kwargs) -> HierarchicalPatchEmbed:
+    "A stem that produces the tokens `trunk.patch_embed` produces (width, patch size and output format)."
+    pe = trunk.patch_embed
+    ps = pe.patch_size[0] if isinstance(pe.patch_size, (tuple, list)) else pe.patch_size
+    fmt = "NLC" if getattr(pe, "flatten", False) else str(getattr(getattr(pe, "output_fmt", None), "value", "NCHW"))
+    return cls(trunk.embed_dim, in_chans=pe.proj.in_channels, widths=widths, patch_size=int(ps), output_fmt=fmt, **kwargs)
+
+# %% ../nbs/api/04_patch_embed.ipynb 17
 RELEASED_STEM_PREFIX = "dino_model.patch_embed.cnn."
 
 def released_stem_state_dict(sd: dict, prefix: str = "dino_model.patch_embed.") -> dict:
     "The stem's entries of a released state dict, with `prefix` removed (keys `cnn.{i}.conv.weight`, ...)."
     return {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix + "cnn.")}
 
-# %% ../nbs/api/04_patch_embed.ipynb 18
+# %% ../nbs/api/04_patch_embed.ipynb 22
 def build_student_embed(kind: str, trunk: nn.Module, widths: Sequence[int] = (64, 128, 256)) -> nn.Module:
     "The student's embedding for `trunk`: `stem` (a new HierarchicalPatchEmbed) or `patchify` (the trunk's own, frozen)."
     if kind == "stem": return HierarchicalPatchEmbed.for_trunk(trunk, widths)
