@@ -147,7 +147,7 @@ def _evaluate_once(rd, tag: str, ck, log=print, device="cpu", **kw):
 # %% ../nbs/api/17_report.ipynb 23
 def _evaluate_autoencoder(name: str, rd, ev, num_images: Optional[int]):
     "The evaluations of autoencoder run `rd` (`ev`: `_evaluate_once` with its log and device)."
-    from dino_sae.checkpoint import latest_checkpoint
+    from dino_sae.runfolder import latest_checkpoint
     last = latest_checkpoint(rd / "checkpoints")
     ev(rd, "final", last, num=num_images)
     pre = pre_noise_checkpoint(rd)
@@ -164,7 +164,7 @@ def _evaluate_generator(name: str, rd, ev,
                         guided_cfg_scale: float,         # the CFG scale of the guided evaluation
                         convergence_samples: Optional[int]):   # samples per curve point (None: half the config's, at least 8)
     "The evaluations of generator run `rd` (`ev`: `_evaluate_once` with its log and device)."
-    from dino_sae.checkpoint import latest_checkpoint, list_checkpoints
+    from dino_sae.runfolder import latest_checkpoint, list_checkpoints
     from dino_sae.config import Config
     last = latest_checkpoint(rd / "checkpoints")
     ev(rd, "main", last, num=num_samples, decode_scales=decode_scales if name == "dit" else ())
@@ -177,10 +177,10 @@ def _evaluate_generator(name: str, rd, ev,
 def _evaluate_variants(rd, num_samples: Optional[int], log=print, device="cpu"):
     "The main generator's samples decoded by the pre-noise decoder, and drawn with each sphere sampler."
     import dataclasses, warnings
-    from dino_sae.checkpoint import latest_checkpoint
+    from dino_sae.runfolder import latest_checkpoint
     from dino_sae.metrics import evaluate_generator, write_metrics
-    from dino_sae.train_sae import load_autoencoder
-    from dino_sae.train_dit import load_generator
+    from dino_sae.autoencoder import load_autoencoder
+    from dino_sae.dit import load_generator
     last = latest_checkpoint(rd / "checkpoints")
     gen, gcfg, sae_dir = load_generator(rd, device=device)
     pre = pre_noise_checkpoint(sae_dir) if sae_dir else None

@@ -100,7 +100,7 @@ def run_config(preset, ablation_name: Optional[str] = None, overrides=(), data_d
 # %% ../nbs/api/17b_runs.ipynb 17
 def has_checkpoint(run_dir) -> bool:
     "Does `run_dir` hold a complete checkpoint?"
-    from dino_sae.checkpoint import latest_checkpoint
+    from dino_sae.runfolder import latest_checkpoint
     return run_dir is not None and Path(run_dir, "checkpoints").is_dir() and latest_checkpoint(Path(run_dir) / "checkpoints") is not None
 
 def run_kind(run_dir) -> Optional[str]:
@@ -128,7 +128,7 @@ def read_metrics(run_dir):
 # %% ../nbs/api/17b_runs.ipynb 22
 def stage_end_checkpoints(run_dir) -> list:
     "`[(stage_index, stage_name, checkpoint)]` of the kept stage-end checkpoints of an autoencoder run, in order."
-    from dino_sae.checkpoint import list_checkpoints, is_kept
+    from dino_sae.runfolder import list_checkpoints, is_kept
     out = []
     for p in list_checkpoints(Path(run_dir) / "checkpoints"):
         if not is_kept(p): continue
@@ -193,9 +193,9 @@ def ensure_run(kind: str, run_dir, preset, data_dir=None, ablation_name: Optiona
 # %% ../nbs/api/17b_runs.ipynb 33
 def ensure_latent_cache(sae_run, batch_size: int = 32, device="cpu") -> Path:
     "`<sae_run>/latent-cache`: the train split encoded by the run's final EMA autoencoder (written once)."
-    from dino_sae.train_sae import load_autoencoder
+    from dino_sae.autoencoder import load_autoencoder
     from dino_sae.data import dataset_from_config, write_latent_cache
-    from dino_sae.checkpoint import latest_checkpoint
+    from dino_sae.runfolder import latest_checkpoint
     out = Path(sae_run) / "latent-cache"
     ck = latest_checkpoint(Path(sae_run) / "checkpoints")
     idx = out / "index-000.json"
