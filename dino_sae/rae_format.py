@@ -21,7 +21,7 @@ __all__ = ['RAE_CONVENTIONS', 'RELEASED_GENERATOR_FILES', 'RAEFormatError', 'rae
            'rae_generator_name', 'build_rae_generator', 'import_rae_state_dict', 'read_rae_checkpoint',
            'load_rae_generator', 'export_rae_state_dict', 'released_files']
 
-# %% ../nbs/api/09a_rae_format.ipynb 6
+# %% ../nbs/api/09a_rae_format.ipynb 8
 RAE_CONVENTIONS = dict(
     time="t = 0 is data, t = 1 is noise: x_t = (1 - t) x_data + t noise (RAE's ICPlan, path_type 'Linear')",
     velocity="the network predicts d x_t / d t = noise - data (prediction 'velocity'); sampling integrates from t = 1 to 0",
@@ -30,7 +30,7 @@ RAE_CONVENTIONS = dict(
     time_shift="t -> s t / (1 + (s - 1) t), s = sqrt(C h w / 4096), on the sampler's grid",
 )
 
-# %% ../nbs/api/09a_rae_format.ipynb 10
+# %% ../nbs/api/09a_rae_format.ipynb 12
 class RAEFormatError(ValueError):
     "A state dict that is not an RAE-format LightningDiT / DiTwDDTHead this project can hold, naming the key at fault."
 
@@ -51,9 +51,9 @@ def _mlp_ratio(hidden: int, mlp_hidden: int, key: str) -> float:
     if not rs: raise RAEFormatError(f"{key}: SwiGLU width {mlp_hidden} matches no mlp_ratio for width {hidden}")
     return min(rs, key=lambda r: len(f"{r:.12g}"))          # the shortest ratio (4.0, not 4095/1024)
 
-# %% ../nbs/api/09a_rae_format.ipynb 12
-def rae_architecture(sd: dict, head_depth: Optional[int] = None) -> dict:
-    "Kind, `DiTSpec` and data sizes of an RAE stage-2 state dict, read from its shapes (each from the key named in errors)."
+# %% ../nbs/api/09a_rae_format.ipynb 14
+def _patch_embedding(sd: dict) -> tuple:
+    "(is a DiT^DH, hidden, in_channels, patch) from the patch-embedding kernel `(hidden, C, p, p)`."
     dh = "s_embedder.proj.weight" in sd
     if not dh and "x_embedder.proj.weight" not in sd:
         raise RAEFormatError("missing key 'x_embedder.proj.weight' (LightningDiT) or 's_embedder.proj.weight' (DiTwDDTHead): "
@@ -65,6 +65,38 @@ def rae_architecture(sd: dict, head_depth: Optional[int] = None) -> dict:
     if dh and patch != 1:
         raise RAEFormatError(f"{ek}: patch {patch}; RAE's DiTwDDTHead runs only at patch 1 (its PatchEmbed takes "
                              "in_channels*p*p input channels, which the latents do not have), so no such checkpoint exists")
+    return dh, hidden, cin, patch
+
+def _width(sd: dict, i: int) -> int: return int(_get(sd, f"blocks.{i}.norm1.weight").shape[0])
+def _mlp_width(sd: dict, i: int) -> int: return int(_get(sd, f"blocks.{i}.mlp.w3.weight").shape[1])
+
+# %% ../nbs/api/09a_rae_format.ipynb 16
+def _head_split(sd: dict, blocks: list, hidden: int, head_dim: int, qk: bool, head_depth: Optional[int]) -> tuple:
+    "(head width, head blocks, head size) of a DiTwDDTHead: where the head starts in RAE's one list of blocks."
+    hh = int(_get(sd, "x_embedder.proj.weight").shape[0])
+    hhd = int(_get(sd, "dec_feat_rope.freqs_cos").shape[1])
+    if hh != hidden: nh = sum(_width(sd, i) == hh for i in blocks)
+    elif qk and hhd != head_dim: nh = sum(int(sd[f"blocks.{i}.attn.q_norm.weight"].shape[0]) == hhd for i in blocks)
+    elif head_depth is not None: nh = int(head_depth)
+    else: raise RAEFormatError(f"the trunk and the head have the same width ({hidden}) and head size, so the shapes do not "
+                               "say where the head starts: pass head_depth (RAE's depth[1]; 2 in its DiT^DH configs)")
+    if head_depth is not None and nh != head_depth:
+        raise RAEFormatError(f"head_depth={head_depth} was given but the shapes of blocks.* give a head of {nh} blocks")
+    return hh, nh, hhd
+
+# %% ../nbs/api/09a_rae_format.ipynb 18
+def _check_blocks(sd: dict, blocks: list, spec: dict, dh: bool) -> None:
+    "Every block has the width and the SwiGLU width of its part (trunk or head) at the mlp_ratio of blocks.0."
+    for i in blocks:
+        want = spec["head_hidden"] if dh and i >= spec["depth"] else spec["hidden"]
+        if _width(sd, i) != want: raise RAEFormatError(f"blocks.{i}.norm1.weight: width {_width(sd, i)}, expected {want}")
+        if _mlp_width(sd, i) != int(2 / 3 * int(want * spec["mlp_ratio"])):
+            raise RAEFormatError(f"blocks.{i}.mlp.w3.weight: SwiGLU width {_mlp_width(sd, i)} differs from mlp_ratio {spec['mlp_ratio']} of blocks.0")
+
+# %% ../nbs/api/09a_rae_format.ipynb 20
+def rae_architecture(sd: dict, head_depth: Optional[int] = None) -> dict:
+    "Kind, `DiTSpec` and data sizes of an RAE stage-2 state dict, read from its shapes (each from the key named in errors)."
+    dh, hidden, cin, patch = _patch_embedding(sd)
     tokens = int(_get(sd, "pos_embed").shape[1]); g = math.isqrt(tokens)
     if g * g != tokens: raise RAEFormatError(f"pos_embed: {tokens} tokens is not a square grid")
     rk = "enc_feat_rope.freqs_cos" if dh else "feat_rope.freqs_cos"
@@ -73,31 +105,17 @@ def rae_architecture(sd: dict, head_depth: Optional[int] = None) -> dict:
     rows = int(_get(sd, "y_embedder.embedding_table.weight").shape[0])
     blocks = _block_indices(sd)
     qk = "blocks.0.attn.q_norm.weight" in sd
-    width = lambda i: int(_get(sd, f"blocks.{i}.norm1.weight").shape[0])
-    mlp = lambda i: int(_get(sd, f"blocks.{i}.mlp.w3.weight").shape[1])
     spec = dict(hidden=hidden, depth=len(blocks), heads=hidden // head_dim, patch=patch, freq_dim=freq_dim, qk_norm=qk,
-                mlp_ratio=_mlp_ratio(hidden, mlp(0), "blocks.0.mlp.w3.weight"))
+                mlp_ratio=_mlp_ratio(hidden, _mlp_width(sd, 0), "blocks.0.mlp.w3.weight"))
     if dh:
-        hh = int(_get(sd, "x_embedder.proj.weight").shape[0])
-        hhd = int(_get(sd, "dec_feat_rope.freqs_cos").shape[1])
-        if hh != hidden: nh = sum(width(i) == hh for i in blocks)
-        elif qk and hhd != head_dim: nh = sum(int(sd[f"blocks.{i}.attn.q_norm.weight"].shape[0]) == hhd for i in blocks)
-        elif head_depth is not None: nh = int(head_depth)
-        else: raise RAEFormatError(f"the trunk and the head have the same width ({hidden}) and head size, so the shapes do not "
-                                   "say where the head starts: pass head_depth (RAE's depth[1]; 2 in its DiT^DH configs)")
-        if head_depth is not None and nh != head_depth:
-            raise RAEFormatError(f"head_depth={head_depth} was given but the shapes of blocks.* give a head of {nh} blocks")
+        hh, nh, hhd = _head_split(sd, blocks, hidden, head_dim, qk, head_depth)
         spec.update(depth=len(blocks) - nh, head_hidden=hh, head_depth=nh, head_heads=hh // hhd)
         if not 0 < nh < len(blocks): raise RAEFormatError(f"blocks.*: cannot split {len(blocks)} blocks into a trunk and a head of {nh}")
-    for i in blocks:
-        want = spec["head_hidden"] if dh and i >= spec["depth"] else hidden
-        if width(i) != want: raise RAEFormatError(f"blocks.{i}.norm1.weight: width {width(i)}, expected {want}")
-        if mlp(i) != int(2 / 3 * int(want * spec["mlp_ratio"])):
-            raise RAEFormatError(f"blocks.{i}.mlp.w3.weight: SwiGLU width {mlp(i)} differs from mlp_ratio {spec['mlp_ratio']} of blocks.0")
+    _check_blocks(sd, blocks, spec, dh)
     return dict(kind="DiTDH" if dh else "LightningDiT", spec=DiTSpec(**spec), in_channels=cin, input_size=g * patch,
                 num_classes=rows - 1)
 
-# %% ../nbs/api/09a_rae_format.ipynb 18
+# %% ../nbs/api/09a_rae_format.ipynb 26
 _RENAMES = [(r"^x_embed\.", "x_embedder.proj."), (r"^s_embed\.", "s_embedder.proj."), (r"^s_proj\.", "s_projector."),
             (r"^t_embed\.freqs$", "t_embedder.W"), (r"^t_embed\.mlp\.", "t_embedder.mlp."),
             (r"^y_embed\.weight$", "y_embedder.embedding_table.weight"), (r"^final\.norm\.", "final_layer.norm_final."),
@@ -109,6 +127,7 @@ def _core(model: nn.Module) -> nn.Module:
         while hasattr(model, a) and isinstance(getattr(model, a), nn.Module): model = getattr(model, a)
     return model
 
+# %% ../nbs/api/09a_rae_format.ipynb 28
 def rae_key_table(model: nn.Module) -> dict:
     "RAE key -> (project key, how): 'copy', 'conv' (patch kernel), 'unpatch' (output rows), 'table' (fixed buffer, checked)."
     m = _core(model)
@@ -128,7 +147,7 @@ def rae_key_table(model: nn.Module) -> dict:
         for a, b in (("freqs_cos", "cos"), ("freqs_sin", "sin")): table[f"{rk}.{a}"] = (f"{pk}.{b}", "table")
     return table
 
-# %% ../nbs/api/09a_rae_format.ipynb 24
+# %% ../nbs/api/09a_rae_format.ipynb 34
 def _unpatch_perm(n_out: int, p: int, C: int, to_rae: bool) -> torch.Tensor:
     "Row order of the output layer: RAE emits (p_i, p_j, c) per token, this project (c, p_i, p_j)."
     idx = torch.arange(n_out).reshape(C, p, p)             # project row of (c, pi, pj)
@@ -145,6 +164,7 @@ def _to_rae(t: torch.Tensor, how: str, m: nn.Module) -> torch.Tensor:
     if how == "unpatch" and m.patch > 1: return t[_unpatch_perm(t.shape[0], m.patch, m.in_channels, to_rae=True)]
     return t
 
+# %% ../nbs/api/09a_rae_format.ipynb 37
 def _table_tolerance(key: str, m: nn.Module) -> float:
     """How far RAE's float32 table may be from this project's (float64, rounded once): sin-cos position values are
     computed in float64 by both (one float32 rounding each, |value| <= 1); RoPE angles θ = pos · freq in float32 by RAE
@@ -159,7 +179,7 @@ def _project_table(m: nn.Module, pk: str) -> torch.Tensor:
     mod, which = pk.split(".")
     return getattr(Rope2D(getattr(m, mod).cos.shape[-1], m.grid), which)
 
-# %% ../nbs/api/09a_rae_format.ipynb 27
+# %% ../nbs/api/09a_rae_format.ipynb 39
 def rae_generator_name(spec: DiTSpec) -> Optional[str]:
     "The `build_generator` name with this architecture (qk-norm aside, which names do not carry), or None."
     return next((n for n in generator_names() if generator_spec(n, qk_norm=spec.qk_norm) == spec), None)
@@ -178,7 +198,41 @@ def build_rae_generator(arch: dict, name: Optional[str] = None, device=None) -> 
     m.name = name or f"{kind} (custom size, from an RAE checkpoint)"
     return m
 
-# %% ../nbs/api/09a_rae_format.ipynb 28
+# %% ../nbs/api/09a_rae_format.ipynb 41
+def _check_key_sets(sd: dict, table: dict) -> None:
+    "Every key of `sd` is in the key table and every key of the table (an identity aside) in `sd`, or the first that is not is named."
+    unknown = [k for k in sd if k not in table]
+    if unknown: raise RAEFormatError(f"unknown key {unknown[0]!r} in the RAE state dict" + (f" (and {len(unknown) - 1} more: {', '.join(unknown[1:4])}...)" if len(unknown) > 1 else ""))
+    missing = [k for k, (_, how) in table.items() if how != "identity" and k not in sd]
+    if missing: raise RAEFormatError(f"missing key {missing[0]!r} in the RAE state dict" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+
+def _check_fixed_table(rk: str, pk: str, v: torch.Tensor, core: nn.Module) -> None:
+    "RAE's fixed table `rk` must be this project's `pk` up to rounding (float32's, plus a half-precision checkpoint's own)."
+    low = v.dtype != torch.float32                  # a half-precision checkpoint: its own rounding of values <= 1
+    tol = _table_tolerance(pk, core) + (rounding_tolerance(1.0, 1, dtype=v.dtype) if low else 0.0)
+    err = (v.double() - _project_table(core, pk).double()).abs().max().item()
+    if err > tol: raise RAEFormatError(f"{rk} differs from this project's {pk} by {err:.3g} (more than {v.dtype} rounding, {tol:.2g}): "
+                                       "another grid, width, head size or table convention")
+
+# %% ../nbs/api/09a_rae_format.ipynb 42
+def _project_state(sd: dict, table: dict, core: nn.Module) -> tuple:
+    "The tensors of `sd` in this project's names and layouts, each shape checked: (state dict, RoPE tables to copy)."
+    own, new, tables = core.state_dict(), {}, {}
+    for rk, (pk, how) in table.items():
+        if how == "identity":
+            n = core.s_proj.in_features
+            new["s_proj.weight"], new["s_proj.bias"] = torch.eye(n), torch.zeros(n)
+            continue
+        v = _to_project(sd[rk].detach().cpu(), how, core)
+        want = own[pk] if pk in own else core.get_buffer(pk)
+        if v.shape != want.shape: raise RAEFormatError(f"{rk}: shape {tuple(sd[rk].shape)} does not fit {pk} {tuple(want.shape)}")
+        if how == "table":
+            _check_fixed_table(rk, pk, v, core)
+            if v.dtype != torch.float32 and pk not in own: continue   # a half-precision checkpoint: keep this project's float32 RoPE table
+        (new if pk in own else tables)[pk] = v
+    return new, tables
+
+# %% ../nbs/api/09a_rae_format.ipynb 44
 def import_rae_state_dict(sd: dict, model: Optional[nn.Module] = None, *, name: Optional[str] = None,
                           num_classes: Optional[int] = None, head_depth: Optional[int] = None, device=None) -> nn.Module:
     """Load an RAE-format LightningDiT / DiTwDDTHead state dict into `model` (built from the shapes, or by `name`, when None).
@@ -191,33 +245,14 @@ def import_rae_state_dict(sd: dict, model: Optional[nn.Module] = None, *, name: 
                              f"classes and the null class, not {num_classes} (was it trained without label dropout?)")
     m = build_rae_generator(arch, name, device) if model is None else model
     core, table = _core(m), rae_key_table(m)
-    unknown = [k for k in sd if k not in table]
-    if unknown: raise RAEFormatError(f"unknown key {unknown[0]!r} in the RAE state dict" + (f" (and {len(unknown) - 1} more: {', '.join(unknown[1:4])}...)" if len(unknown) > 1 else ""))
-    missing = [k for k, (_, how) in table.items() if how != "identity" and k not in sd]
-    if missing: raise RAEFormatError(f"missing key {missing[0]!r} in the RAE state dict" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
-    own, new, tables = core.state_dict(), {}, {}
-    for rk, (pk, how) in table.items():
-        if how == "identity":
-            n = core.s_proj.in_features
-            new["s_proj.weight"], new["s_proj.bias"] = torch.eye(n), torch.zeros(n)
-            continue
-        v = _to_project(sd[rk].detach().cpu(), how, core)
-        want = own[pk] if pk in own else core.get_buffer(pk)
-        if v.shape != want.shape: raise RAEFormatError(f"{rk}: shape {tuple(sd[rk].shape)} does not fit {pk} {tuple(want.shape)}")
-        if how == "table":
-            low = v.dtype != torch.float32                  # a half-precision checkpoint: its own rounding of values <= 1
-            tol = _table_tolerance(pk, core) + (rounding_tolerance(1.0, 1, dtype=v.dtype) if low else 0.0)
-            err = (v.double() - _project_table(core, pk).double()).abs().max().item()
-            if err > tol: raise RAEFormatError(f"{rk} differs from this project's {pk} by {err:.3g} (more than {v.dtype} rounding, {tol:.2g}): "
-                                               "another grid, width, head size or table convention")
-            if low and pk not in own: continue              # keep this project's float32 RoPE table
-        (new if pk in own else tables)[pk] = v
+    _check_key_sets(sd, table)
+    new, tables = _project_state(sd, table, core)
     core.load_state_dict(new, strict=True)
     with torch.no_grad():
         for pk, v in tables.items(): core.get_buffer(pk).copy_(v)     # RAE's RoPE values (equal up to rounding) are the ones used
     return m
 
-# %% ../nbs/api/09a_rae_format.ipynb 29
+# %% ../nbs/api/09a_rae_format.ipynb 45
 def read_rae_checkpoint(path) -> dict:
     "The generator state dict of an RAE checkpoint file, read weights-only (safetensors or torch.load(weights_only=True)); the 'ema' weights of a training checkpoint, as RAE's loader takes them."
     p = Path(path)
@@ -239,7 +274,7 @@ def load_rae_generator(path_or_sd, name: Optional[str] = None, **kwargs) -> nn.M
     sd = path_or_sd if isinstance(path_or_sd, dict) else read_rae_checkpoint(path_or_sd)
     return import_rae_state_dict(sd, name=name, **kwargs).eval()
 
-# %% ../nbs/api/09a_rae_format.ipynb 37
+# %% ../nbs/api/09a_rae_format.ipynb 53
 def export_rae_state_dict(model: nn.Module) -> dict:
     "The RAE-format state dict of a LightningDiT / DiTDH (loads into RAE's `LightningDiT` / `DiTwDDTHead` with strict=True)."
     m = _core(model)
@@ -257,7 +292,7 @@ def export_rae_state_dict(model: nn.Module) -> dict:
         out[rk] = _to_rae(v, how, m).contiguous()
     return out
 
-# %% ../nbs/api/09a_rae_format.ipynb 45
+# %% ../nbs/api/09a_rae_format.ipynb 61
 RELEASED_GENERATOR_FILES = ["*ddt*.pt", "*ddt*.pth", "*ddt*.safetensors", "*ditdh*.pt", "*ditdh*.pth", "*ditdh*.safetensors",
                             "stage2_model.pt"]   # matched ignoring case; RAE's own configs name theirs stage2_model.pt
 
@@ -270,6 +305,7 @@ def _match_ci(d: Optional[Path], patterns) -> Optional[Path]:
         if hit is not None: return hit
     return None
 
+# %% ../nbs/api/09a_rae_format.ipynb 63
 def _hub_snapshots(repo: str) -> list:
     "The snapshot folders of hub repo `repo` in the local Hugging Face cache, newest first (no network)."
     try: from huggingface_hub.constants import HF_HUB_CACHE
@@ -288,6 +324,7 @@ def _find(patterns, path, what: str):
         if hit is not None: return hit
     return None
 
+# %% ../nbs/api/09a_rae_format.ipynb 65
 def released_files(autoencoder=None, generator=None) -> dict:
     """The files of the authors' released paper model: the DINO-SAE checkpoint (decoder, stem and trunk) and the
     DiT^DH-XL generator, each a given path or found in $DINO_SAE_WEIGHTS or the hub cache of the release repo. Loads
