@@ -45,8 +45,15 @@ def build_norm(name: Optional[str], num_channels: int) -> Optional[nn.Module]:
 # %% ../nbs/api/03a_layers.ipynb 12
 class ConvLayer(nn.Module):
     "Conv2d ('same' padding) -> optional norm -> optional activation."
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3, stride: int = 1, groups: int = 1,
-                 use_bias: bool = False, norm: Optional[str] = None, act: Optional[str] = None):
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 kernel_size: int = 3,            # padding (kernel_size - 1) // 2 keeps the size at stride 1
+                 stride: int = 1,
+                 groups: int = 1,                 # conv groups (= channels: depth-wise)
+                 use_bias: bool = False,          # the conv's bias
+                 norm: Optional[str] = None,      # a norm name for `build_norm`, or None
+                 act: Optional[str] = None):      # an activation name for `build_act`, or None
         super().__init__()
         self.conv = nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=(kernel_size - 1) // 2,
                               groups=groups, bias=use_bias)

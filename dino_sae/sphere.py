@@ -38,6 +38,7 @@ def _fp32(fn):
         with _no_autocast(dev): return fn(*args, **kwargs)
     return wrapper
 
+# %% ../nbs/api/03_sphere.ipynb 11
 def _radius(R, x: torch.Tensor, dim: int) -> float:
     return default_radius(x.shape[dim]) if R is None else R
 
@@ -57,7 +58,7 @@ def _sinc(x: torch.Tensor) -> torch.Tensor:
     "sin(x)/x, stable at 0 (torch.sinc is the normalised sin(πx)/(πx))."
     return torch.sinc(x / math.pi)
 
-# %% ../nbs/api/03_sphere.ipynb 11
+# %% ../nbs/api/03_sphere.ipynb 14
 @_fp32
 def project(x: torch.Tensor, R: Optional[float] = None, dim: int = 1, eps: float = 1e-30) -> torch.Tensor:
     "Every token of `x` (channels along `dim`) scaled to norm `R` (default `default_radius(C)`)."
@@ -81,7 +82,7 @@ def split_tangent(z: torch.Tensor, v: torch.Tensor, dim: int = 1):
     v_rad = _dot(v, n, dim) * n
     return v - v_rad, v_rad
 
-# %% ../nbs/api/03_sphere.ipynb 14
+# %% ../nbs/api/03_sphere.ipynb 17
 @_fp32
 def angle(x: torch.Tensor, y: torch.Tensor, dim: int = 1, keepdim: bool = False) -> torch.Tensor:
     "The angle Ω ∈ [0, π] between every pair of tokens (Kahan's atan2 form, accurate near 0 and π)."
@@ -95,7 +96,7 @@ def geodesic_distance(x: torch.Tensor, y: torch.Tensor, R: Optional[float] = Non
     "Great-circle distance R·Ω between the projections of every pair of tokens on the sphere of radius R."
     return _radius(R, x, dim) * angle(x, y, dim, keepdim)
 
-# %% ../nbs/api/03_sphere.ipynb 17
+# %% ../nbs/api/03_sphere.ipynb 20
 def _small(dtype) -> float: return 1e-12 if dtype == torch.float64 else 1e-6
 
 def _fallback_dir(xh: torch.Tensor, dim: int) -> torch.Tensor:
@@ -114,6 +115,7 @@ def _frame(x: torch.Tensor, y: torch.Tensor, dim: int):
     u = torch.where(s > _small(x.dtype), w / s.clamp_min(1e-30), _fallback_dir(xh, dim))
     return xh, u, om
 
+# %% ../nbs/api/03_sphere.ipynb 23
 @_fp32
 def exp_map(x: torch.Tensor, v: torch.Tensor, R: Optional[float] = None, dim: int = 1) -> torch.Tensor:
     "exp_x(v) on the sphere of radius R, token by token (the radial part of `v` is ignored)."
@@ -129,7 +131,7 @@ def log_map(x: torch.Tensor, y: torch.Tensor, R: Optional[float] = None, dim: in
     xh, u, om = _frame(x, y, dim)
     return _radius(R, x, dim) * om * u
 
-# %% ../nbs/api/03_sphere.ipynb 19
+# %% ../nbs/api/03_sphere.ipynb 25
 @_fp32
 def slerp_and_velocity(z0: torch.Tensor, z1: torch.Tensor, t, R: Optional[float] = None, dim: int = 1):
     "`(z_t, u_t)`: the point at time `t` of the geodesic from z0 (t=0) to z1 (t=1) and its velocity dz_t/dt."
