@@ -417,8 +417,8 @@ def _main_released(a):
 def main(argv=None):
     "`python -m dino_sae.sample --run RUN_DIR --num N --out FILE.npz` (torchrun-ready)."
     a = parser().parse_args(argv)
-    from dino_sae.train_dit import load_generator
-    from dino_sae.train_sae import load_autoencoder
+    from dino_sae.autoencoder import load_autoencoder
+    from dino_sae.dit import load_generator
     try:
         if a.released: return _main_released(a)
         if a.run is None: raise ValueError("give --run RUN_DIR (a train_dit run), or --released (the authors' released model)")
