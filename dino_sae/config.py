@@ -322,7 +322,7 @@ class RunConfig:
 _sources(DistConfig, **dict.fromkeys(("backend", "fsdp", "nproc", "nnodes"), _NA + " (the global batch is fixed)"))
 _sources(RunConfig, **dict.fromkeys(("out_dir", "log_every", "ckpt_every", "keep_last", "image_every", "allow_fresh_start"), _NA))
 
-# %% ../nbs/api/00_config.ipynb 41
+# %% ../nbs/api/00_config.ipynb 42
 @dataclass
 class PerfConfig:
     "Speed and memory features; none changes the maths beyond rounding (nbs/api/20_scale.ipynb tests each against the plain path)."
@@ -336,7 +336,7 @@ class PerfConfig:
 _sources(PerfConfig, **dict.fromkeys(("compile", "compile_mode", "checkpoint_dit", "checkpoint_decoder", "channels_last",
                                       "adamw"), _NA + " (speed and memory only, same maths up to rounding)"))
 
-# %% ../nbs/api/00_config.ipynb 43
+# %% ../nbs/api/00_config.ipynb 44
 @dataclass
 class Config:
     "A whole DINO-SAE run: autoencoder, generator and evaluation."
@@ -363,7 +363,7 @@ class Config:
 _sources(Config, name=_NA, seed="inferred: any seed (RAE global_seed 0 in train_stage1.py)",
          assets="DESIGN.md: paper presets require every pretrained weight (no random fallback)")
 
-# %% ../nbs/api/00_config.ipynb 45
+# %% ../nbs/api/00_config.ipynb 46
 class ConfigError(ValueError):
     "A config field is unknown or has a bad value; the message names the field."
 
@@ -381,7 +381,7 @@ def _type_name(tp) -> str:
         return " or ".join(_type_name(a) for a in get_args(tp))
     return "null" if tp is type(None) else getattr(tp, "__name__", str(tp))
 
-# %% ../nbs/api/00_config.ipynb 47
+# %% ../nbs/api/00_config.ipynb 48
 def _number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 def _float_like(v) -> bool:
@@ -403,7 +403,7 @@ _PLAIN = {   # annotation: (accepts the plain value?, the value converted)
     dict: (lambda v: isinstance(v, dict), dict),
 }
 
-# %% ../nbs/api/00_config.ipynb 48
+# %% ../nbs/api/00_config.ipynb 49
 def _coerce(tp, v, where: str):
     "Check `v` against annotation `tp`; return the value converted to the field's type."
     origin = get_origin(tp)
@@ -422,7 +422,7 @@ def _coerce(tp, v, where: str):
     elif _PLAIN[tp][0](v): return _PLAIN[tp][1](v)
     raise ConfigError(f"{where}: expected {_type_name(tp)}, got {v!r} ({type(v).__name__})")
 
-# %% ../nbs/api/00_config.ipynb 49
+# %% ../nbs/api/00_config.ipynb 50
 def _from_plain(cls, d: dict, prefix: str):
     if not isinstance(d, dict): raise ConfigError(f"{prefix or 'config'}: expected a mapping, got {d!r}")
     hints, names = get_type_hints(cls), [f.name for f in fields(cls)]
@@ -440,7 +440,7 @@ def _from_plain(cls, d: dict, prefix: str):
         else: kw[k] = _coerce(hints[k], v, where)
     return cls(**kw)
 
-# %% ../nbs/api/00_config.ipynb 52
+# %% ../nbs/api/00_config.ipynb 53
 @patch
 def to_yaml(self: Config, path=None) -> str:
     "The config as YAML; also written to `path` when given."
@@ -461,7 +461,7 @@ def from_yaml(cls: Config, path) -> Config:
     if not isinstance(d, dict): raise ConfigError(f"{p or 'config'}: expected a mapping at the top level, got {type(d).__name__}")
     return cls.from_dict(d)
 
-# %% ../nbs/api/00_config.ipynb 55
+# %% ../nbs/api/00_config.ipynb 56
 class _Rule(typing.NamedTuple):
     ok: typing.Callable      # value -> bool (the value is finite when this is called)
     text: str                # what the value must be, for the message
@@ -478,7 +478,7 @@ _BETAS = _Rule(lambda v: len(v) == 2 and all(0 <= x < 1 for x in v), "must be tw
 _HOOKS = _Rule(lambda v: len(v) >= 1 and all(isinstance(x, int) and x >= 0 for x in v),
                "must be one or more block indices >= 0", [-1])
 
-# %% ../nbs/api/00_config.ipynb 56
+# %% ../nbs/api/00_config.ipynb 57
 _STAGE = {"epochs": _GE0, "steps": _GE1, "lr": _GT0, "betas": _BETAS, "weight_decay": _GE0, "ema_decay": _FRAC_OPEN,
           "lambda_cos": _GE0, "lambda_l1": _GE0, "lambda_lpips": _GE0, "lambda_adv": _GE0, "disc_lr": _GT0,
           "disc_betas": _BETAS, "disc_warmup_epochs": _GE0, "disc_warmup_steps": _GE0, "tau_start": _GE0,
@@ -503,7 +503,7 @@ NUMERIC_RULES = {
     "run.log_every": _GE1, "run.ckpt_every": _GE1, "run.keep_last": _GE1, "run.image_every": _GE1,
 }
 
-# %% ../nbs/api/00_config.ipynb 58
+# %% ../nbs/api/00_config.ipynb 59
 def _fields_at(cfg, key: str) -> list:
     "`(dotted name, object, field name)` of each field `key` names; `*` runs over a list (`sae.stages.*.lr`: every stage)."
     *path, name = key.split(".")
@@ -524,7 +524,7 @@ def check_numbers(cfg) -> None:
                 raise ConfigError(f"{where}: must be a finite number, got {v!r}")
             if not rule.ok(v): raise ConfigError(f"{where}: {rule.text}, got {v!r}")
 
-# %% ../nbs/api/00_config.ipynb 62
+# %% ../nbs/api/00_config.ipynb 63
 def _check(ok: bool, where: str, msg: str):
     if not ok: raise ConfigError(f"{where}: {msg}")
 
@@ -535,7 +535,7 @@ def validate(cfg: Config) -> Config:
     for check in (_check_model, _check_stages, _check_recipe, _check_generation): check(cfg)
     return cfg
 
-# %% ../nbs/api/00_config.ipynb 63
+# %% ../nbs/api/00_config.ipynb 64
 def _check_model(cfg: Config):
     "The stem's three widths; one decoder stage per entry of each of the decoder's lists."
     e = cfg.decoder
@@ -549,7 +549,7 @@ def _check_model(cfg: Config):
     _check(len(e.block_type) == n and all(b in blocks for b in e.block_type), "decoder.block_type",
            f"must have {n} entries from {blocks}, got {e.block_type}")
 
-# %% ../nbs/api/00_config.ipynb 64
+# %% ../nbs/api/00_config.ipynb 65
 def _check_stages(cfg: Config):
     "At least one stage, each of some length, whose losses have something to train; `run_stages` among them."
     _check(len(cfg.sae.stages) >= 1, "sae.stages", "at least one stage is needed")
@@ -563,7 +563,7 @@ def _check_stages(cfg: Config):
     _check(t.run_stages is None or 1 <= t.run_stages <= len(t.stages), "sae.run_stages",
            f"must be null or between 1 and {len(t.stages)} (the number of stages), got {t.run_stages}")
 
-# %% ../nbs/api/00_config.ipynb 65
+# %% ../nbs/api/00_config.ipynb 66
 def _check_recipe(cfg: Config):
     "Relations among the recipe fields that follow RAE (issue 10); their ranges are in `NUMERIC_RULES`."
     loss, dt = cfg.loss, cfg.dit
@@ -584,7 +584,7 @@ def _check_generation(cfg: Config):
     _check(len(sp.cfg_interval) == 2 and 0 <= sp.cfg_interval[0] <= sp.cfg_interval[1] <= 1, "sampler.cfg_interval",
            f"must be (lo, hi) with 0 <= lo <= hi <= 1, got {sp.cfg_interval}")
 
-# %% ../nbs/api/00_config.ipynb 69
+# %% ../nbs/api/00_config.ipynb 70
 def _node_at(d: dict, parts: list, key: str):
     "The dict or list in the plain config `d` that holds the last part of the path `parts` of override `key`."
     node = d
@@ -597,7 +597,7 @@ def _node_at(d: dict, parts: list, key: str):
         else: raise ConfigError(f"{where}: unknown section in override {key!r}")
     return node
 
-# %% ../nbs/api/00_config.ipynb 70
+# %% ../nbs/api/00_config.ipynb 71
 def apply_overrides(cfg: Config, overrides) -> Config:
     "A copy of `cfg` with `overrides` (`'a.b=v'` strings or a `{'a.b': v}` dict) applied and validated."
     d = cfg.to_dict()
@@ -622,7 +622,7 @@ def _split_override(s: str):
         why = " ".join(str(getattr(e, "problem", None) or e).split())
         raise ConfigError(f"{k.strip()}: the value {v!r} is not valid YAML ({why}); quote it or fix the brackets") from None
 
-# %% ../nbs/api/00_config.ipynb 74
+# %% ../nbs/api/00_config.ipynb 75
 def _paper_v1() -> Config:
     c = Config(name="paper-v1", assets="require")
     c.sae = SAETrainConfig(version="v1", batch_size=256, stages=[   # batch 256, lrs from the v1 README [V1]
@@ -639,7 +639,7 @@ def _paper_v1() -> Config:
     c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 20_scale]
     return c
 
-# %% ../nbs/api/00_config.ipynb 76
+# %% ../nbs/api/00_config.ipynb 77
 def _paper_v2() -> Config:
     c = Config(name="paper-v2", assets="require")
     c.sae = SAETrainConfig(version="v2", batch_size=512, stages=[    # [V2 Tables 9, 10]
@@ -654,7 +654,7 @@ def _paper_v2() -> Config:
     c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 20_scale]
     return c
 
-# %% ../nbs/api/00_config.ipynb 79
+# %% ../nbs/api/00_config.ipynb 80
 def _stage_sources(i: int, d: dict) -> dict: return {f"sae.stages.{i}.{k}": v for k, v in d.items()}
 _NOGAN = {k: "n/a: no GAN in this stage" for k in ("disc_lr", "disc_betas", "disc_warmup_epochs")}
 _NONOISE = {k: "n/a: no latent noise in this stage" for k in ("tau_start", "tau_end", "tau_ramp_epochs")}
@@ -672,7 +672,7 @@ PRESET_SOURCES = {
   },
 }
 
-# %% ../nbs/api/00_config.ipynb 81
+# %% ../nbs/api/00_config.ipynb 82
 PRESET_SOURCES["paper-v1"] = {
     "sae.batch_size": f"{_V1R}: batch_size 256", "flow.lambda_rad": "inferred: v1 states no radial penalty",
     **_stage_sources(0, dict(train=f"{_V1R} / SPEC §3.1: stem + decoder", epochs=f"inferred: v1 gives no epochs; {_T9}'s 20",
@@ -693,7 +693,7 @@ PRESET_SOURCES["paper-v1"] = {
     **_stage_sources(3, dict(train=f"{_V1R}: --freeze_encoder", lr=f"{_V1R}: lr 5.4e-5", lambda_cos="n/a: encoder frozen")),
 }
 
-# %% ../nbs/api/00_config.ipynb 83
+# %% ../nbs/api/00_config.ipynb 84
 def _with(cfg: Config, table: dict) -> Config:
     "`cfg` with each `'dotted.path': value` of `table` set (a copy of the value, as given); `*` runs over the stages."
     for key, value in table.items():
@@ -702,7 +702,7 @@ def _with(cfg: Config, table: dict) -> Config:
             setattr(o, name, copy.deepcopy(value))
     return cfg
 
-# %% ../nbs/api/00_config.ipynb 86
+# %% ../nbs/api/00_config.ipynb 87
 _TINY = {   # on top of paper-v1: `make report` on 2 CPU cores (the autoencoder trains for about 4 minutes)
     "name": "tiny", "assets": "auto",
     "data.image_size": 64, "data.num_workers": 0,
@@ -728,7 +728,7 @@ _TINY = {   # on top of paper-v1: `make report` on 2 CPU cores (the autoencoder 
     "perf.compile": False,                    # a compile costs more than a small run saves
 }
 
-# %% ../nbs/api/00_config.ipynb 88
+# %% ../nbs/api/00_config.ipynb 89
 _TINY_EARLIER_RECIPE = {   # tiny only: the choices its committed report figures were made with
     "data.sae_crop": "center", "data.sae_hflip": True,
     "loss.adaptive_weight": False, "loss.adaptive_eps": 1e-4, "loss.l1_range": "pm1", "loss.hinge_scale": 1.0,
@@ -738,7 +738,7 @@ _TINY_EARLIER_RECIPE = {   # tiny only: the choices its committed report figures
     "sae.grad_clip": 1.0, "sae.lr_schedule": "constant",
 }
 
-# %% ../nbs/api/00_config.ipynb 90
+# %% ../nbs/api/00_config.ipynb 91
 _SMOKE = {   # on top of paper-v1 + _TINY: every path of the code in seconds, random weights
     "name": "smoke", "assets": "random",
     "data.image_size": 32,
@@ -757,7 +757,7 @@ _SMOKE = {   # on top of paper-v1 + _TINY: every path of the code in seconds, ra
     "run.log_every": 1, "run.ckpt_every": 2, "run.image_every": 10**6,
 }
 
-# %% ../nbs/api/00_config.ipynb 92
+# %% ../nbs/api/00_config.ipynb 93
 PRESETS = {"smoke": lambda: _with(_paper_v1(), {**_TINY, **_SMOKE}),
            "tiny": lambda: _with(_paper_v1(), {**_TINY, **_TINY_EARLIER_RECIPE}),
            "paper-v1": _paper_v1, "paper-v2": _paper_v2}
