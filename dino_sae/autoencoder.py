@@ -116,10 +116,18 @@ def forward(self: DINOSAE, x: torch.Tensor, tau: Optional[float] = None, teacher
     return out
 
 # %% ../nbs/api/08_autoencoder.ipynb 25
-def sae_train_step(model: DINOSAE, criterion, opt: torch.optim.Optimizer, x: torch.Tensor, stage: StageConfig,
-                   step: int = 0, steps_per_epoch: int = 1, disc_opt: Optional[torch.optim.Optimizer] = None,
-                   autocast_dtype: Optional[torch.dtype] = None, grad_clip: Optional[float] = None,
-                   generator: Optional[torch.Generator] = None) -> dict:
+def sae_train_step(model: DINOSAE,                                 # the autoencoder, already in `stage` (set_stage)
+                   criterion,                                      # a dino_sae.losses.SAELoss (with its discriminator)
+                   opt: torch.optim.Optimizer,                     # the optimiser of the trainable parameters
+                   x: torch.Tensor,                                # images in [-1, 1], (B, 3, H, W)
+                   stage: StageConfig,                             # losses, noise and GAN switches of this stage
+                   step: int = 0,                                  # optimiser step within the stage (schedules, warm-up)
+                   steps_per_epoch: int = 1,                       # to turn epoch-based schedules into steps
+                   disc_opt: Optional[torch.optim.Optimizer] = None,  # the discriminator's optimiser (GAN stages)
+                   autocast_dtype: Optional[torch.dtype] = None,   # e.g. torch.bfloat16; None: no autocast
+                   grad_clip: Optional[float] = None,              # clip the gradient norm to this; None: no clipping
+                   generator: Optional[torch.Generator] = None,    # the latent noise's random stream
+                   ) -> dict:
     "One optimiser step of `stage` (and of the discriminator in GAN stages); returns detached loss terms."
     ac = torch.autocast(x.device.type, dtype=autocast_dtype) if autocast_dtype is not None else nullcontext()
     tau = tau_at(stage, step, steps_per_epoch) if stage.noise else None

@@ -259,8 +259,14 @@ def sample_from_config(model: Callable, labels, shape: Sequence[int], cfg, seed:
     return to_decode_scale(z, cfg.sampler.decode_scale if cfg.sampler.decode_scale is not None else decode_scale)
 
 # %% ../nbs/api/10_rfm.ipynb 50
-def train_step(model: nn.Module, objective: FlowObjective, optimizer: torch.optim.Optimizer, z: torch.Tensor,
-               y: Optional[torch.Tensor] = None, grad_clip: Optional[float] = None, generator=None) -> dict:
+def train_step(model: nn.Module,                        # the generator
+               objective: FlowObjective,                # the training objective
+               optimizer: torch.optim.Optimizer,        # the generator's optimiser
+               z: torch.Tensor,                         # latents (B, C, h, w)
+               y: Optional[torch.Tensor] = None,        # labels (B,); None: all 0
+               grad_clip: Optional[float] = None,       # clip the gradient norm to this; None: no clipping
+               generator=None,                          # the random stream of noise, times and label dropout
+               ) -> dict:
     "One optimiser step of `model` on latents `z` and labels `y` with `objective`; returns the (detached) loss terms."
     optimizer.zero_grad(set_to_none=True)
     loss, stats = objective(model, z, y, generator=generator)
