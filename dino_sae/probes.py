@@ -9,6 +9,8 @@ from typing import Callable, Optional, Sequence
 import torch
 import torch.nn.functional as F
 
+from .data import from_uint8, to_uint8
+from .metrics import psnr, ssim, summarize
 from .sphere import project, token_norm
 from .sample import DECODE_SCALES
 _all_ = ['DECODE_SCALES']   # re-exported: the paper's decode scales live beside the decode scale, in dino_sae.sample
@@ -18,10 +20,13 @@ __all__ = ['rescale_tokens', 'angular_noise', 'token_cosine', 'robustness_probe'
            'decode_scale_sweep', 'show_rows', 'DECODE_SCALES']
 
 # %% ../nbs/api/16_probes.ipynb 6
-def rescale_tokens(z: torch.Tensor, s: float) -> torch.Tensor:
-    "Every token of `z` (B, C, h, w) set to norm `s`, its direction unchanged (the magnitude probe, Fig. 5 c–f)."
-    if s <= 0: raise ValueError(f"rescale_tokens: the norm must be > 0, got {s}")
-    return project(z, s)
+rescale_tokens = project      # the magnitude probe (Fig. 5 c–f): `rescale_tokens(z, s)` sets every token of `z` to norm `s`
+
+def _token_norms(scales: Sequence[float]) -> list:
+    "The token norms of a probe as a list, refused unless every one is > 0 (before anything is decoded)."
+    bad = [s for s in scales if not s > 0]
+    if bad: raise ValueError(f"token norms must be > 0, got {bad}")
+    return list(scales)
 
 def angular_noise(z: torch.Tensor, sigma: float = 0.1, seed: int = 0) -> torch.Tensor:
     "Every token's unit direction plus N(0, sigma²) noise, re-normalised and given back its norm (Fig. 5 g)."
@@ -40,11 +45,10 @@ def token_cosine(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 def robustness_probe(model, x: torch.Tensor, scales: Sequence[float] = (8, 10, 16, 20), sigma: float = 0.1,
                      seed: int = 0) -> dict:
     "Fig. 5: GT, plain reconstruction, reconstructions at token norms `scales` and with angular noise `sigma`; images and PSNR/SSIM."
-    from dino_sae.metrics import psnr, ssim, summarize
-    from dino_sae.data import to_uint8
-    q = lambda t: to_uint8(t).double() / 127.5 - 1
+    scales = _token_norms(scales)
+    q = lambda t: from_uint8(to_uint8(t), torch.float64)          # the image as its PNG holds it
     z = model.encode(x)["latent"]
-    variants = {"recon": z, **{f"s={s:g}": rescale_tokens(z, s) for s in scales}, f"angular σ={sigma:g}": angular_noise(z, sigma, seed)}
+    variants = {"recon": z, **{f"s={s:g}": project(z, s) for s in scales}, f"angular σ={sigma:g}": angular_noise(z, sigma, seed)}
     images, scores = {"gt": x}, {}
     for k, zz in variants.items():
         y = model.decode(zz).clamp(-1, 1)
@@ -86,8 +90,8 @@ def pca_maps(model, x: torch.Tensor, n: int = 3) -> dict:
 def decode_scale_sweep(decode: Callable, z: torch.Tensor, scales: Sequence[float] = DECODE_SCALES, clamp: bool = True) -> dict:
     "Decode the same latents `z` (B, C, h, w) with every token rescaled to each of `scales`: {scale: images}."
     out = {}
-    for s in scales:
-        y = decode(rescale_tokens(z, s))
+    for s in _token_norms(scales):
+        y = decode(project(z, s))
         out[float(s)] = y.clamp(-1, 1) if clamp else y
     return out
 
