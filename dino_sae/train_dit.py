@@ -4,19 +4,21 @@
 
 # %% ../nbs/api/14_train_dit.ipynb 3
 from __future__ import annotations
-import functools, json, math, os, sys, time, warnings
+import functools, math, time, warnings
 from pathlib import Path
 from typing import Optional
 
 import torch
 from torch import nn
+from fastcore.basics import patch
 
-from . import distributed as D
-from . import checkpoint as C
-from .config import Config, ConfigError, load_config, epochs_to_steps, validate
-from .train_sae import (NonFiniteLoss, lr_factor, micro_batch_size, check_finite, prepare_run_dir, start_run_json,
-                                train_sae, load_autoencoder, cli_parser, _to_float, _restore_progress)
-from .train_sae import discard_failed_start, check_free_space, checkpoint_bytes, _on_main, data_report, resume_point
+from .config import Config, epochs_to_steps
+from .distributed import (EpochLoader, adamw, all_reduce_mean, autocast, compile_module, full_state_dict, get_world_size,
+                                  grad_sync, is_main, load_full_state_dict, load_optimizer_state, main_first, optimizer_state,
+                                  wrap_model)
+from .checkpoint import EMA, latest_checkpoint, load_weights, read_run_json
+from .training import Trainer, as_floats, check_finite, cli_config, cli_parser, lr_factor, run_command
+from .train_sae import train_sae, load_autoencoder
 
 # %% auto 0
 __all__ = ['DIT_EXAMPLES', 'LatentSource', 'latent_statistics', 'DiTTrainer', 'dit_lr_schedule', 'train_dit', 'load_generator',
@@ -37,7 +39,7 @@ class LatentSource:
 @torch.no_grad()
 def latent_statistics(source: LatentSource, dataset, batch_size: int, batches: int = 16, seed: int = 0) -> dict:
     "Token-norm and element statistics of the latents of the first `batches` batches (per rank) of `dataset`."
-    ld = D.EpochLoader(dataset, batch_size, seed=seed + 99991)
+    ld = EpochLoader(dataset, batch_size, seed=seed + 99991)
     n = min(batches, ld.steps_per_epoch)
     acc = torch.zeros(6, dtype=torch.float64)
     shape = None
@@ -46,7 +48,7 @@ def latent_statistics(source: LatentSource, dataset, batch_size: int, batches: i
         nrm = z.norm(dim=1)
         acc += torch.stack([torch.tensor(float(nrm.numel()), dtype=torch.float64), nrm.sum().cpu(), nrm.pow(2).sum().cpu(),
                             torch.tensor(float(z.numel()), dtype=torch.float64), z.sum().cpu(), z.pow(2).sum().cpu()])
-    acc = D.all_reduce_mean(acc) * D.get_world_size()
+    acc = all_reduce_mean(acc) * get_world_size()
     nt, s1, s2, ne, e1, e2 = acc.tolist()
     m, me = s1 / nt, e1 / ne
     return dict(mean_token_norm=m, std_token_norm=math.sqrt(max(s2 / nt - m * m, 0.0)), element_mean=me,
@@ -54,209 +56,165 @@ def latent_statistics(source: LatentSource, dataset, batch_size: int, batches: i
                 latent_shape=list(shape))
 
 # %% ../nbs/api/14_train_dit.ipynb 8
-class DiTTrainer:
+class DiTTrainer(Trainer):
     "One generator run: frozen autoencoder, latents, DiT, EMA, optimiser, run folder; `train_step()` and `fit()`."
-    kind = "dit"
+    kind, image_name = "dit", "samples"
     def __init__(self, cfg: Config, run_dir=None, sae_run=None, autoencoder: Optional[nn.Module] = None, device=None,
                  resume: bool = True, write: bool = True, progress: bool = True, stats_batches: int = 16):
-        try: self._build(cfg, run_dir, sae_run, autoencoder, device, resume, write, progress, stats_batches)
-        except BaseException: discard_failed_start(self); raise      # nothing left behind by a start that failed
+        super().__init__(cfg, run_dir, device=device, resume=resume, write=write, progress=progress, sae_run=sae_run,
+                         autoencoder=autoencoder, stats_batches=stats_batches)
 
-    def close(self):
-        "Release the run folder's lock (the trainer writes nothing after this)."
-        if getattr(self, "_lock", None) is not None: self._lock.release()
+# %% ../nbs/api/14_train_dit.ipynb 9
+@patch
+def prepare(self: DiTTrainer, sae_run=None, autoencoder: Optional[nn.Module] = None, stats_batches: int = 16):
+    "The frozen autoencoder: the EMA model of run `sae_run`, or `autoencoder`."
+    if autoencoder is None and sae_run is None:
+        raise ValueError("train_dit needs the trained autoencoder: pass sae_run=RUN_DIR (a train_sae run folder; "
+                         "make one with dino_sae.train_sae.train_sae(cfg), or use sae_run='train')")
+    if autoencoder is None:
+        autoencoder, ae_cfg = load_autoencoder(sae_run, ema=True, device=self.device)
+        self.sae_run, self.sae_info = Path(sae_run).resolve(), read_run_json(sae_run)
+    else:
+        self.sae_run, self.sae_info = None, {}
+        autoencoder = autoencoder.to(self.device).eval().requires_grad_(False)
+        ae_cfg = getattr(autoencoder, "cfg", self.cfg)
+    self.ae, self.stats_batches = autoencoder, stats_batches
+    if ae_cfg.data.image_size != self.cfg.data.image_size:
+        warnings.warn(f"data.image_size {self.cfg.data.image_size} differs from the autoencoder's {ae_cfg.data.image_size}")
 
-    def _build(self, cfg, run_dir, sae_run, autoencoder, device, resume, write, progress, stats_batches):
-        from dino_sae.data import dataset_from_config, LatentCacheDataset
-        from dino_sae.dit import build_generator
-        from dino_sae.rfm import objective_from_config
-        self.cfg = cfg = validate(cfg.copy())
-        self.env = env = D.setup(cfg.dist.backend, device)
-        self.device, self.write = env.device, write
-        cached = cfg.data.latent_cache is not None
-        if autoencoder is None and sae_run is None:
-            raise ValueError("train_dit needs the trained autoencoder: pass sae_run=RUN_DIR (a train_sae run folder; "
-                             "make one with dino_sae.train_sae.train_sae(cfg), or use sae_run='train')")
-        if autoencoder is None:
-            autoencoder, ae_cfg = load_autoencoder(sae_run, ema=True, device=self.device)
-            self.sae_run, self.sae_info = Path(sae_run).resolve(), C.read_run_json(sae_run)
-        else:
-            self.sae_run, self.sae_info = None, {}
-            autoencoder = autoencoder.to(self.device).eval().requires_grad_(False)
-            ae_cfg = getattr(autoencoder, "cfg", cfg)
-        self.ae = autoencoder
-        if ae_cfg.data.image_size != cfg.data.image_size:
-            warnings.warn(f"data.image_size {cfg.data.image_size} differs from the autoencoder's {ae_cfg.data.image_size}")
-        self.run_dir = prepare_run_dir(cfg, self.kind, run_dir, owner=self) if write else None
-        D.seed_all(cfg.seed)                                     # identical generators on every rank
-        with D.main_first():
-            self.train_set = LatentCacheDataset(cfg.data.latent_cache, hflip=cfg.data.cache_hflip, seed=cfg.seed) if cached \
-                else dataset_from_config(cfg.data, "train", seed=cfg.seed)
-        self.source = LatentSource(self.ae, self.device, cached)
-        if cached: self.latent_shape = tuple(self.train_set.shape)
-        else: self.latent_shape = tuple(self.ae.latent_shape(cfg.data.image_size))
-        classes = getattr(self.train_set, "classes", None)
-        self.num_classes = cfg.generator.num_classes or (len(classes) if classes else int(self.train_set.labels.max()) + 1)
-        C_, h, w = self.latent_shape
-        self.gen = build_generator(cfg.generator.model, C_, (h, w), self.num_classes, qk_norm=cfg.generator.qk_norm,
-                                   linear_init=cfg.generator.linear_init).to(self.device)
-        self.n_params = sum(p.numel() for p in self.gen.parameters())
-        self.fsdp = bool(cfg.dist.fsdp and env.world_size > 1)
-        self.ema = C.EMA(self.gen, cfg.dit.ema_decay, use_buffers=not self.fsdp)   # from the whole model, before sharding
-        shard = self.gen.blocks_list() if hasattr(self.gen, "blocks_list") else None
-        pf = cfg.perf                                            # speed features, after the EMA copy (which stays eager)
-        self.gen.gradient_checkpointing = pf.checkpoint_dit
-        self.compiled = pf.compile and D.compile_module(self.gen, self.device, pf.compile_mode, "generator",
-                                                        units=shard if self.fsdp else None)   # FSDP2: per block, before sharding
-        self.ddp = D.wrap_model(self.gen, env, fsdp=self.fsdp, shard=shard)
-        if self.fsdp: D.wrap_model(self.ema.module, env, fsdp=True, shard=self.ema.module.blocks_list())
-        self.objective = objective_from_config(cfg, null_class=self.gen.null_class)
-        self.accum = cfg.dit.grad_accum
-        self.micro = micro_batch_size(cfg.dit.batch_size, env.world_size, self.accum, "dit.batch_size")
-        self.images_per_step = cfg.dit.batch_size
-        self.loader = D.EpochLoader(self.train_set, self.micro, seed=cfg.seed, num_workers=cfg.data.num_workers,
-                                    pin_memory=self.device.type == "cuda")
-        self.steps_per_epoch = max(1, self.loader.steps_per_epoch // self.accum)
-        self.total_steps = epochs_to_steps(cfg.dit.epochs, self.steps_per_epoch, cfg.dit.steps)
-        dt = cfg.dit
-        self.opt = D.adamw([p for p in self.gen.parameters() if p.requires_grad], self.device, cfg.perf.adamw, lr=dt.lr,
-                           betas=tuple(dt.betas), weight_decay=dt.weight_decay)
-        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, dit_lr_schedule(dt, self.steps_per_epoch, self.total_steps))
-        self.scaler = torch.amp.GradScaler(enabled=False)
-        self.step, self.last_checkpoint, self.resumed_from = 0, None, None
-        self._acc, self._acc_n, self._acc_t = {}, 0, 0.0
-        if write: _on_main(check_free_space, self.run_dir, checkpoint_bytes([self.gen, self.ema.module], list(self.gen.parameters())))
-        state = resume_point(self.run_dir, cfg, resume) if write else None
-        self.latent_stats = state.state["latent_stats"] if state is not None else \
-            latent_statistics(self.source, self.train_set, self.micro, stats_batches, cfg.seed)
-        self.decode_scale = cfg.sampler.decode_scale if cfg.sampler.decode_scale is not None else self.latent_stats["mean_token_norm"]
-        self.seeds = dict(seed=cfg.seed, init_seed=cfg.seed, train_seeds=[cfg.seed + 1 + r for r in range(env.world_size)])
-        D.seed_all(cfg.seed + 1 + env.rank)                     # per-rank noise, times, label dropout
-        if state is not None: self._resume(state)
-        if write:
-            start_run_json(self.run_dir, cfg, self.kind, env, self.seeds, resumed_from=self.resumed_from,
-                           sae_run=str(self.sae_run) if self.sae_run else None, sae_assets=self.sae_info.get("assets", []),
-                           latent_stats=self.latent_stats, decode_scale=self.decode_scale, latent_shape=list(self.latent_shape),
-                           num_classes=self.num_classes, generator=dict(name=cfg.generator.model, parameters=self.n_params),
-                           latents="cache" if cached else "encoded", steps_per_epoch=self.steps_per_epoch,
-                           total_steps=self.total_steps, global_batch=dt.batch_size, micro_batch=self.micro, grad_accum=self.accum,
-                           fsdp=self.fsdp, train_images=len(self.train_set), compiled=self.compiled, **data_report(self.train_set))
-        self.progress, self.logger = progress, None
+# %% ../nbs/api/14_train_dit.ipynb 11
+@patch
+def build(self: DiTTrainer):
+    "Training data and latents' source, the generator (`_generator`), loader, steps, AdamW and its schedule."
+    from dino_sae.data import dataset_from_config, LatentCacheDataset
+    cfg = self.cfg
+    cached = cfg.data.latent_cache is not None
+    with main_first():
+        self.train_set = LatentCacheDataset(cfg.data.latent_cache, hflip=cfg.data.cache_hflip, seed=cfg.seed) if cached \
+            else dataset_from_config(cfg.data, "train", seed=cfg.seed)
+    self.source = LatentSource(self.ae, self.device, cached)
+    if cached: self.latent_shape = tuple(self.train_set.shape)
+    else: self.latent_shape = tuple(self.ae.latent_shape(cfg.data.image_size))
+    classes = getattr(self.train_set, "classes", None)
+    self.num_classes = cfg.generator.num_classes or (len(classes) if classes else int(self.train_set.labels.max()) + 1)
+    self._generator()
+    self._loader(cfg.dit, "dit.batch_size")
+    self.total_steps = epochs_to_steps(cfg.dit.epochs, self.steps_per_epoch, cfg.dit.steps)
+    dt = cfg.dit
+    self.opt = adamw([p for p in self.gen.parameters() if p.requires_grad], self.device, cfg.perf.adamw, lr=dt.lr,
+                     betas=tuple(dt.betas), weight_decay=dt.weight_decay)
+    self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, dit_lr_schedule(dt, self.steps_per_epoch, self.total_steps))
 
-    # --- one optimiser step
-    def train_step(self) -> dict:
-        "One optimiser step of the generator (all micro-batches) and the EMA update; returns this rank's loss terms."
-        cfg = self.cfg
-        self.gen.train()
-        t0 = time.perf_counter()
-        terms: dict = {}
-        for k in range(self.accum):
-            x, y = next(self.loader)
-            z, y = self.source(x), y.to(self.device, non_blocking=True)
-            with D.grad_sync(self.ddp, k == self.accum - 1):
-                with D.autocast(self.device, cfg.dit.precision):           # the DiT only; the flow maths stays fp32
-                    loss, stats = self.objective(self.ddp, z, y)
-                (loss / self.accum).backward()
-            for key, v in stats.items(): terms[key] = terms.get(key, 0.0) + v.detach().float() / self.accum
-        if cfg.dit.grad_clip:
-            gn = torch.nn.utils.clip_grad_norm_([p for p in self.gen.parameters() if p.requires_grad], cfg.dit.grad_clip)
-            terms["grad_norm"] = gn.full_tensor() if hasattr(gn, "full_tensor") else gn
-        vals = _to_float(terms)
-        check_finite(self.step + 1, vals, where=cfg.flow.kind, last_checkpoint=self.last_checkpoint)
-        vals["lr"] = self.opt.param_groups[0]["lr"]
-        self.opt.step(); self.sched.step(); self.opt.zero_grad(set_to_none=True)
-        self.ema.update(self.gen)
-        self.step += 1
-        if self.device.type == "cuda": torch.cuda.synchronize(self.device)
-        dt = time.perf_counter() - t0
-        vals.update(step_time=dt, images_per_s=self.images_per_step / dt)
-        return vals
+# %% ../nbs/api/14_train_dit.ipynb 12
+@patch
+def _generator(self: DiTTrainer):
+    "The generator, its EMA, speed features, DDP/FSDP2 wrapping and the flow objective."
+    from dino_sae.dit import build_generator
+    from dino_sae.rfm import objective_from_config
+    cfg, env = self.cfg, self.env
+    ch, h, w = self.latent_shape
+    self.gen = build_generator(cfg.generator.model, ch, (h, w), self.num_classes, qk_norm=cfg.generator.qk_norm,
+                               linear_init=cfg.generator.linear_init).to(self.device)
+    self.n_params = sum(p.numel() for p in self.gen.parameters())
+    self.fsdp = bool(cfg.dist.fsdp and env.world_size > 1)
+    self.ema = EMA(self.gen, cfg.dit.ema_decay, use_buffers=not self.fsdp)   # from the whole model, before sharding
+    shard = self.gen.blocks_list() if hasattr(self.gen, "blocks_list") else None
+    pf = cfg.perf                                            # speed features, after the EMA copy (which stays eager)
+    self.gen.gradient_checkpointing = pf.checkpoint_dit
+    self.compiled = pf.compile and compile_module(self.gen, self.device, pf.compile_mode, "generator",
+                                                  units=shard if self.fsdp else None)   # FSDP2: per block, before sharding
+    self.ddp = wrap_model(self.gen, env, fsdp=self.fsdp, shard=shard)
+    if self.fsdp: wrap_model(self.ema.module, env, fsdp=True, shard=self.ema.module.blocks_list())
+    self.objective = objective_from_config(cfg, null_class=self.gen.null_class)
 
-    # --- checkpoints
-    def state(self) -> dict:
-        return dict(kind=self.kind, step=self.step, optimizer=D.optimizer_state(self.opt, self.gen),
-                    scheduler=self.sched.state_dict(), scaler=self.scaler.state_dict(),
-                    ema=dict(n_averaged=self.ema.n_averaged, decay=self.ema.decay),
-                    data=dict(**self.loader.state_dict(), micro=self.micro, world_size=self.env.world_size),
-                    latent_stats=self.latent_stats, log_acc=dict(sums=self._acc, n=self._acc_n, t=self._acc_t), seeds=self.seeds)
+# %% ../nbs/api/14_train_dit.ipynb 14
+@patch
+def checkpoint_parts(self: DiTTrainer) -> tuple: return [self.gen, self.ema.module], list(self.gen.parameters())
 
-    def save(self) -> Optional[Path]:
-        "Write a checkpoint of the current step (collective: FSDP shards are gathered on every rank)."
-        if not self.write: return None
-        w = dict(model=D.full_state_dict(self.gen), ema=self.ema.state_dict())
-        st = self.state()
-        if self.logger: self.logger.sync()
-        p = C.save_checkpoint(self.run_dir / "checkpoints", self.step, w, st, keep_last=self.cfg.run.keep_last,
-                              meta=dict(kind=self.kind, generator=self.cfg.generator.model))
-        self.last_checkpoint = self.run_dir / "checkpoints" / C.step_dir_name(self.step)
-        return p
+@patch
+def before_training(self: DiTTrainer, ck):
+    self.latent_stats = ck.state["latent_stats"] if ck is not None else \
+        latent_statistics(self.source, self.train_set, self.micro, self.stats_batches, self.cfg.seed)
+    ds = self.cfg.sampler.decode_scale
+    self.decode_scale = ds if ds is not None else self.latent_stats["mean_token_norm"]
 
-    def _resume(self, ck):
-        s = ck.state
-        if s.get("kind") != self.kind: raise ValueError(f"{ck.path}: a {s.get('kind')!r} checkpoint, not {self.kind!r}")
-        D.load_full_state_dict(self.gen, ck.weights["model"])
-        self.ema.load_state_dict(ck.weights["ema"], s["ema"]["n_averaged"])
-        D.load_optimizer_state(self.opt, self.gen, s["optimizer"])
-        self.sched.load_state_dict(s["scheduler"])
-        if s.get("scaler"): self.scaler.load_state_dict(s["scaler"])
-        self.step = int(s["step"])
-        _restore_progress(self, ck, s, ck.path)
+@patch
+def run_facts(self: DiTTrainer) -> dict:
+    cfg = self.cfg
+    return dict(sae_run=str(self.sae_run) if self.sae_run else None, sae_assets=self.sae_info.get("assets", []),
+                latent_stats=self.latent_stats, decode_scale=self.decode_scale, latent_shape=list(self.latent_shape),
+                num_classes=self.num_classes, generator=dict(name=cfg.generator.model, parameters=self.n_params),
+                latents="cache" if cfg.data.latent_cache is not None else "encoded", fsdp=self.fsdp)
 
-    # --- samples
-    @torch.no_grad()
-    def sample(self, n: int = 8, seed: Optional[int] = None, ema: bool = True) -> torch.Tensor:
-        "Images `(n, 3, H, W)` in [-1, 1] of classes 0, 1, ... sampled with the config's sampler (collective under FSDP)."
-        from dino_sae.rfm import sample_from_config
-        g = self.ema.module if ema else self.gen
-        was = g.training; g.eval()
-        try:
-            labels = torch.arange(n) % self.num_classes
-            z = sample_from_config(g, labels, self.latent_shape, self.cfg, seed=self.cfg.seed if seed is None else seed,
-                                   decode_scale=self.decode_scale, device=self.device)
-            return self.ae.decode(z.to(self.device)).float().clamp(-1, 1).cpu()
-        finally: g.train(was)
+@patch(as_prop=True)
+def stage_name(self: DiTTrainer) -> str: return self.cfg.flow.kind
+@patch(as_prop=True)
+def image_every(self: DiTTrainer) -> int: return self.cfg.dit.sample_every
 
-    def save_images(self):
-        "A grid of EMA samples (classes 0..7, fixed seed) in images/ and TensorBoard."
-        if not self.write or not (self.fsdp or D.is_main()): return
-        x = self.sample(8)
-        if D.is_main():
-            import torchvision
-            grid = torchvision.utils.make_grid(x * 0.5 + 0.5, nrow=8, padding=1)
-            self.logger.image("samples_ema", grid, self.step, self.run_dir / "images" / f"samples-step-{self.step:08d}.png")
+# %% ../nbs/api/14_train_dit.ipynb 16
+@patch
+def train_step(self: DiTTrainer) -> dict:
+    "One optimiser step of the generator (all micro-batches) and the EMA update; returns this rank's loss terms."
+    cfg = self.cfg
+    self.gen.train()
+    t0 = time.perf_counter()
+    terms: dict = {}
+    for k in range(self.accum):
+        x, y = next(self.loader)
+        z, y = self.source(x), y.to(self.device, non_blocking=True)
+        with grad_sync(self.ddp, k == self.accum - 1):
+            with autocast(self.device, cfg.dit.precision):           # the DiT only; the flow maths stays fp32
+                loss, stats = self.objective(self.ddp, z, y)
+            (loss / self.accum).backward()
+        for key, v in stats.items(): terms[key] = terms.get(key, 0.0) + v.detach().float() / self.accum
+    if cfg.dit.grad_clip:
+        gn = torch.nn.utils.clip_grad_norm_([p for p in self.gen.parameters() if p.requires_grad], cfg.dit.grad_clip)
+        terms["grad_norm"] = gn.full_tensor() if hasattr(gn, "full_tensor") else gn
+    vals = as_floats(terms)
+    check_finite(self.step + 1, vals, where=cfg.flow.kind, last_checkpoint=self.last_checkpoint)
+    vals["lr"] = self.opt.param_groups[0]["lr"]
+    self.opt.step(); self.sched.step(); self.opt.zero_grad(set_to_none=True)
+    self.ema.update(self.gen)
+    return self._end_step(vals, t0)
 
-    # --- the loop
-    def _log(self, vals: dict, force: bool = False):
-        for k, v in vals.items():
-            if isinstance(v, (int, float)) and k != "images_per_s": self._acc[k] = self._acc.get(k, 0.0) + v
-        self._acc_n += 1; self._acc_t += vals["step_time"]
-        if self.logger: self.logger.advance()
-        if not (force or self.step % self.cfg.run.log_every == 0): return
-        means = D.reduce_mean_dict({k: v / self._acc_n for k, v in self._acc.items()})
-        means["images_per_s"] = self.images_per_step * self._acc_n / max(self._acc_t, 1e-12)
-        if self.logger: self.logger.log(self.step, stage=self.cfg.flow.kind, epoch=self.step / self.steps_per_epoch, **means)
-        self._acc, self._acc_n, self._acc_t = {}, 0, 0.0
+# %% ../nbs/api/14_train_dit.ipynb 18
+@patch
+def weights(self: DiTTrainer) -> dict: return dict(model=full_state_dict(self.gen), ema=self.ema.state_dict())
+@patch
+def training_state(self: DiTTrainer) -> dict:
+    return dict(optimizer=optimizer_state(self.opt, self.gen), scheduler=self.sched.state_dict(), latent_stats=self.latent_stats)
+@patch
+def checkpoint_meta(self: DiTTrainer) -> dict: return dict(generator=self.cfg.generator.model)
 
-    def fit(self, max_steps: Optional[int] = None) -> Optional[Path]:
-        "Train to `dit.steps` / `dit.epochs` (or global step `max_steps`); returns the run folder."
-        end = self.total_steps if max_steps is None else min(max_steps, self.total_steps)
-        if self.write and self.logger is None:
-            self.logger = C.RunLogger(self.run_dir, self.total_steps, self.step, desc=f"dit {self.cfg.name}", progress=self.progress)
-        try:
-            while self.step < end:
-                vals = self.train_step()
-                self._log(vals, force=self.step == end)
-                if self.step % self.cfg.dit.sample_every == 0: self.save_images()
-                if self.step % self.cfg.run.ckpt_every == 0 or self.step == end: self.save()
-            if self.step >= self.total_steps and self.write:
-                if self.last_checkpoint is None or not self.last_checkpoint.name.endswith(f"{self.step:08d}"): self.save()
-                if not any((self.run_dir / "images").glob(f"samples-step-{self.step:08d}.png")): self.save_images()
-                C.update_run_json(self.run_dir, finished=True, final_step=self.step, final_checkpoint=str(self.last_checkpoint))
-        finally:
-            if self.logger: self.logger.close(); self.logger = None
-        return self.run_dir
+@patch
+def restore(self: DiTTrainer, ck, s: dict):
+    load_full_state_dict(self.gen, ck.weights["model"])
+    load_optimizer_state(self.opt, self.gen, s["optimizer"])
+    self.sched.load_state_dict(s["scheduler"])
 
-# %% ../nbs/api/14_train_dit.ipynb 10
+# %% ../nbs/api/14_train_dit.ipynb 20
+@patch
+@torch.no_grad()
+def sample(self: DiTTrainer, n: int = 8, seed: Optional[int] = None, ema: bool = True) -> torch.Tensor:
+    "Images `(n, 3, H, W)` in [-1, 1] of classes 0, 1, ... sampled with the config's sampler (collective under FSDP)."
+    from dino_sae.rfm import sample_from_config
+    g = self.ema.module if ema else self.gen
+    was = g.training; g.eval()
+    try:
+        labels = torch.arange(n) % self.num_classes
+        z = sample_from_config(g, labels, self.latent_shape, self.cfg, seed=self.cfg.seed if seed is None else seed,
+                               decode_scale=self.decode_scale, device=self.device)
+        return self.ae.decode(z.to(self.device)).float().clamp(-1, 1).cpu()
+    finally: g.train(was)
+
+@patch
+def save_images(self: DiTTrainer):
+    "A grid of EMA samples (classes 0..7, fixed seed) in images/ and TensorBoard."
+    if not self.write or not (self.fsdp or is_main()): return
+    x = self.sample(8)
+    if is_main(): self._write_grid("samples_ema", x, 8)
+
+# %% ../nbs/api/14_train_dit.ipynb 22
 def dit_lr_schedule(dt, steps_per_epoch: int, total_steps: int):
     "The LR multiplier of step s for a `DiTTrainConfig` (RAE's `build_scheduler`: decay from `decay_start_epoch` to `decay_end_epoch`)."
     end = None if dt.decay_end_epoch is None else epochs_to_steps(dt.decay_end_epoch, steps_per_epoch)
@@ -264,35 +222,35 @@ def dit_lr_schedule(dt, steps_per_epoch: int, total_steps: int):
                              min_ratio=dt.final_lr / dt.lr, decay_start=epochs_to_steps(dt.decay_start_epoch, steps_per_epoch),
                              decay_end=end)
 
-# %% ../nbs/api/14_train_dit.ipynb 13
+# %% ../nbs/api/14_train_dit.ipynb 25
 def train_dit(cfg: Config, run_dir=None, sae_run=None, device=None, max_steps: Optional[int] = None, resume: bool = True,
               progress: bool = True, autoencoder: Optional[nn.Module] = None) -> Path:
     "Train (or resume) the generator of `cfg` on the latents of the autoencoder of run `sae_run` ('train': train it first)."
     if sae_run == "train":
         sae_dir = Path(str(run_dir) + "-sae") if run_dir is not None else None
         sae_run = train_sae(cfg, sae_dir, device=device, resume=resume, progress=progress)
-    t = DiTTrainer(cfg, run_dir, sae_run=sae_run, autoencoder=autoencoder, device=device, resume=resume, progress=progress)
-    try: return t.fit(max_steps)
-    finally: t.close()
+    with DiTTrainer(cfg, run_dir, sae_run=sae_run, autoencoder=autoencoder, device=device, resume=resume,
+                    progress=progress) as t: return t.fit(max_steps)
 
+# %% ../nbs/api/14_train_dit.ipynb 26
 def load_generator(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     "`(generator in eval mode, cfg, sae_run_dir or None)` from a `train_dit` run folder."
     from dino_sae.dit import build_generator
     run_dir = Path(run_dir)
     if not (run_dir / "config.yaml").is_file(): raise FileNotFoundError(f"{run_dir}: no config.yaml (not a train_dit run folder)")
-    cfg, info = Config.from_yaml(run_dir / "config.yaml"), C.read_run_json(run_dir)
+    cfg, info = Config.from_yaml(run_dir / "config.yaml"), read_run_json(run_dir)
     if info.get("kind") != "dit": raise ValueError(f"{run_dir} is a {info.get('kind')!r} run, not a generator ('dit') run")
-    ck = Path(checkpoint) if checkpoint is not None else C.latest_checkpoint(run_dir / "checkpoints")
+    ck = Path(checkpoint) if checkpoint is not None else latest_checkpoint(run_dir / "checkpoints")
     if ck is None: raise FileNotFoundError(f"{run_dir}: no complete checkpoint under checkpoints/")
-    Cc, h, w = info["latent_shape"]
-    gen = build_generator(cfg.generator.model, Cc, (h, w), info["num_classes"], qk_norm=cfg.generator.qk_norm)
-    gen.load_state_dict(C.load_weights(ck, "ema" if ema else "model"))
+    ch, h, w = info["latent_shape"]
+    gen = build_generator(cfg.generator.model, ch, (h, w), info["num_classes"], qk_norm=cfg.generator.qk_norm)
+    gen.load_state_dict(load_weights(ck, "ema" if ema else "model"))
     gen.requires_grad_(False).eval().to(device)
     gen.run_dir, gen.checkpoint, gen.ema_weights = run_dir, ck, ema
     gen.latent_stats, gen.decode_scale, gen.latent_shape = info["latent_stats"], info["decode_scale"], tuple(info["latent_shape"])
     return gen, cfg, (Path(info["sae_run"]) if info.get("sae_run") else None)
 
-# %% ../nbs/api/14_train_dit.ipynb 15
+# %% ../nbs/api/14_train_dit.ipynb 28
 DIT_EXAMPLES = [
     "python -m dino_sae.train_dit --config smoke --sae-run train        # trains the smoke autoencoder first",
     "python -m dino_sae.train_dit --config tiny --sae-run runs/tiny/sae --run-dir runs/tiny/dit",
@@ -300,22 +258,14 @@ DIT_EXAMPLES = [
     "torchrun --nproc_per_node=8 -m dino_sae.train_dit --config paper-v1 --set data.root=/data/imagenet --sae-run runs/v1/sae"]
 
 def main(argv=None):
-    from dino_sae.cli import config_from_args, one_line_errors, fail
+    from dino_sae.cli import fail
     prog = "python -m dino_sae.train_dit"
     ap = cli_parser(prog, "Train the DINO-SAE generator (flow matching on the autoencoder's latents).", DIT_EXAMPLES)
     ap.add_argument("--sae-run", required=True, help="a train_sae run folder, or 'train' to train the autoencoder first")
     a = ap.parse_args(argv)
-    if a.fresh_start: a.set = a.set + ["run.allow_fresh_start=true"]
-    cfg = config_from_args(prog, a)
+    cfg = cli_config(prog, a)
     if a.sae_run != "train" and not (Path(a.sae_run) / "run.json").is_file():
         fail(prog, f"--sae-run {a.sae_run}: not a train_sae run folder (no run.json); give one, or 'train' to make it first")
-    try:
-        with one_line_errors(prog):
-            rd = train_dit(cfg, a.run_dir, sae_run=a.sae_run, device=a.device, max_steps=a.max_steps, resume=not a.no_resume,
-                           progress=not a.no_progress)
-        if D.is_main(): print(f"run folder: {rd}")
-    except NonFiniteLoss as e:
-        print(f"train_dit: {e}", file=sys.stderr); D.cleanup(); sys.exit(3)
-    D.cleanup()
+    run_command(prog, a, cfg, train_dit, sae_run=a.sae_run)
 
 if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel

@@ -4,67 +4,28 @@
 
 # %% ../nbs/api/13_train_sae.ipynb 3
 from __future__ import annotations
-import argparse, functools, json, math, os, shutil, sys, tempfile, time, warnings
+import functools, json, os, time, warnings
 from pathlib import Path
 from typing import Optional
 
 import torch
 from torch import nn
+from fastcore.basics import patch
 
-from . import distributed as D
-from . import checkpoint as C
-from .config import Config, ConfigError, load_config, stage_steps, validate, epochs_to_steps
+from .config import Config, ConfigError, stage_steps, epochs_to_steps
+from .distributed import adamw, autocast, compile_module, grad_sync, is_main, main_first, wrap_model
+from .checkpoint import EMA, latest_checkpoint, load_weights
+from .training import (Trainer, NonFiniteLoss, as_floats, check_finite, cli_config, cli_parser, dump_grads, lr_factor,
+                               micro_batch_size, run_command)
 
 # %% auto 0
-__all__ = ['SAE_EXAMPLES', 'NonFiniteLoss', 'lr_factor', 'micro_batch_size', 'check_finite', 'dump_grads', 'quantize_8bit',
-           'psnr', 'PreflightError', 'data_report', 'preflight', 'checkpoint_bytes', 'check_free_space',
-           'config_differences', 'prepare_run_dir', 'resume_point', 'discard_failed_start', 'start_run_json',
-           'SAETrainer', 'train_sae', 'load_autoencoder', 'cli_parser', 'main']
+__all__ = ['SAE_EXAMPLES', 'quantize_8bit', 'psnr', 'SAETrainer', 'train_sae', 'load_autoencoder', 'main', 'NonFiniteLoss',
+           'lr_factor', 'check_finite', 'micro_batch_size', 'cli_parser']
 
 # %% ../nbs/api/13_train_sae.ipynb 6
-class NonFiniteLoss(FloatingPointError):
-    "A loss term or gradient norm became NaN or Inf; the run stops before the optimiser step."
+_all_ = ["NonFiniteLoss", "lr_factor", "check_finite", "micro_batch_size", "cli_parser"]
 
-def lr_factor(step: int, total: int, warmup: int = 0, schedule: str = "constant", min_ratio: float = 0.0,
-              decay_start: int = 0, decay_end: Optional[int] = None) -> float:
-    "LR multiplier at optimiser step `step` (0-based) of a phase of `total` steps, as RAE's `build_scheduler`."
-    if schedule not in ("constant", "cosine", "linear", "constant_then_linear"):
-        raise ValueError(f"lr_schedule {schedule!r}: choose constant, cosine, linear or constant_then_linear")
-    if warmup > 0 and step < warmup: return (step + 1) / warmup          # RAE warmup_from_zero
-    if schedule == "constant": return 1.0
-    start = decay_start if schedule == "constant_then_linear" else warmup  # RAE warmup_from_zero=false: constant first
-    end = max(total if decay_end is None else decay_end, start)
-    if step < start: return 1.0
-    if step >= end: return min_ratio
-    f = (step - start) / max(end - start, 1)
-    if schedule == "cosine": return min_ratio + (1.0 - min_ratio) * 0.5 * (1.0 + math.cos(math.pi * f))
-    return 1.0 - (1.0 - min_ratio) * f
-
-def micro_batch_size(global_batch: int, world_size: int, accum: int, field: str = "batch_size") -> int:
-    "Per-rank micro-batch of a global batch split over `world_size` ranks and `accum` micro-batches."
-    if global_batch % (world_size * accum):
-        raise ConfigError(f"{field}: global batch {global_batch} is not divisible by world size {world_size} x grad_accum {accum}")
-    return global_batch // (world_size * accum)
-
-def check_finite(step: int, terms: dict, where: str = "", last_checkpoint=None):
-    "Raise `NonFiniteLoss` naming `step` and the terms when any value of `terms` is NaN/Inf on any rank."
-    vals = {k: float(v) for k, v in terms.items()}
-    bad = [k for k, v in vals.items() if not math.isfinite(v)]
-    flag = D.all_reduce_mean(torch.tensor([1.0 if bad else 0.0])) if D.is_dist() else torch.tensor([1.0 if bad else 0.0])
-    if float(flag) > 0:
-        shown = ", ".join(f"{k}={v:.6g}" for k, v in vals.items())
-        raise NonFiniteLoss(f"step {step}{' (' + where + ')' if where else ''}: non-finite "
-                            f"{', '.join(bad) if bad else 'loss on another rank'} [rank {D.get_rank()}: {shown}]; "
-                            f"the run stops before this optimiser step; last good checkpoint: {last_checkpoint or 'none'}")
-
-def dump_grads(model: nn.Module, folder, step: int):
-    "Write the (reduced, clipped) gradients the optimiser is about to use to FOLDER/grads-step-XXXXXXXX.safetensors (rank 0)."
-    if not D.is_main(): return
-    from safetensors.torch import save_file
-    g = {n: p.grad.detach().float().cpu().contiguous() for n, p in D.unwrap(model).named_parameters() if p.grad is not None}
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    save_file(g, str(Path(folder) / f"grads-step-{step:08d}.safetensors"))
-
+# %% ../nbs/api/13_train_sae.ipynb 8
 def quantize_8bit(x: torch.Tensor) -> torch.Tensor:
     "Images in [-1, 1] clamped and rounded to the 256 levels of an 8-bit image (RAE's D input), as float32."
     return torch.round((x.float().clamp(-1.0, 1.0) + 1.0) * 127.5) / 127.5 - 1.0
@@ -75,159 +36,14 @@ def psnr(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return 10 * torch.log10(4.0 / mse)
 
 # %% ../nbs/api/13_train_sae.ipynb 13
-class PreflightError(ConfigError):
-    "Something the run needs is missing or unusable; found before step 1."
-
-def _class_dirs(split: Path) -> list:
-    "Class folders of `split` that hold at least one image file (the classes `ImageFolderDataset` counts)."
-    from dino_sae.data import has_image_files
-    return [d.name for d in sorted(split.iterdir()) if d.is_dir() and not d.name.startswith(".") and has_image_files(d)]
-
-def data_report(ds) -> dict:
-    "What `run.json` records of training set `ds`: skipped files and empty class folders; rank 0 prints the one-line summary."
-    line = ds.skip_summary() if hasattr(ds, "skip_summary") else None
-    if line and D.is_main(): print(f"{line}; the list is in run.json (skipped_files)", file=sys.stderr, flush=True)
-    return dict(skipped_files=[dict(file=str(f), reason=r) for f, r in getattr(ds, "skipped", [])],
-                empty_class_folders=list(getattr(ds, "empty_classes", [])))
-
-def preflight(cfg: Config, kind: str, run_dir=None) -> dict:
-    "Check data splits, classes and a writable run folder before anything is written; returns `{split: classes}`."
-    from dino_sae.data import dataset_root
-    d, found = cfg.data, {}
-    cached = kind == "dit" and d.latent_cache is not None
-    if cached and not sorted(Path(d.latent_cache).glob("index-*.json")):
-        raise PreflightError(f"data.latent_cache: {d.latent_cache} holds no latent cache (no index-*.json)")
-    need = ([] if cached else [("data.train_split", d.train_split)]) + ([("data.eval_split", d.eval_split)] if kind == "sae" else [])
-    root = dataset_root(d) if need else None
-    for field, split in need:
-        p = root / split
-        if not p.is_dir(): raise PreflightError(f"{field}: split folder {p} not found (expected {p}/<class>/<image>)")
-        found[split] = _class_dirs(p)
-        if not found[split]: raise PreflightError(f"{field}: {p} has no class folder with images in it")
-    n = cfg.generator.num_classes
-    if kind == "dit" and n is not None and d.train_split in found and len(found[d.train_split]) > n:
-        raise PreflightError(f"generator.num_classes: {n}, but {root / d.train_split} has {len(found[d.train_split])} classes")
-    target = Path(run_dir) if run_dir is not None else Path(cfg.run.out_dir)
-    probe = target
-    while not probe.exists() and probe != probe.parent: probe = probe.parent
-    if not probe.is_dir(): raise PreflightError(f"run folder {target}: {probe} is not a folder")
-    try: tempfile.TemporaryFile(dir=probe).close()
-    except OSError as e: raise PreflightError(f"run folder {target}: cannot write in {probe} ({e.strerror or e})") from None
-    return found
-
-def checkpoint_bytes(modules, trained) -> int:
-    "About the size of one checkpoint: every state of `modules` (weights, EMA, ...) + two fp32 AdamW moments of `trained`."
-    sd = sum(t.numel() * t.element_size() for m in modules for t in m.state_dict().values() if torch.is_tensor(t))
-    return sd + 8 * sum(p.numel() for p in trained)
-
-def check_free_space(run_dir, need: int, free: Optional[int] = None) -> None:
-    "Raise `PreflightError` unless the disk of `run_dir` has `need` bytes free (`free` overrides the measurement: tests)."
-    free = shutil.disk_usage(run_dir).free if free is None else free
-    if free < need:
-        raise PreflightError(f"run folder {run_dir}: {free / 1e9:.2f} GB free, but one checkpoint needs about {need / 1e9:.2f} GB")
+class SAETrainer(Trainer):
+    "One autoencoder run: models, data, optimisers, EMA, run folder; `train_step()` and `fit()`."
+    kind, image_name = "sae", "recon"
+    def __init__(self, cfg: Config, run_dir=None, device=None, resume: bool = True, write: bool = True,
+                 progress: bool = True):
+        super().__init__(cfg, run_dir, device=device, resume=resume, write=write, progress=progress)
 
 # %% ../nbs/api/13_train_sae.ipynb 15
-_MAY_CHANGE = ("dist", "run", "perf", "data.num_workers")
-
-def _flat(d: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict): out.update(_flat(v, key + "."))
-        else: out[key] = v
-    return out
-
-def config_differences(a: Config, b: Config, ignore=_MAY_CHANGE) -> list:
-    "Fields (dotted) whose values differ between configs `a` and `b`, outside `ignore`."
-    fa, fb = _flat(a.to_dict()), _flat(b.to_dict())
-    keys = sorted(set(fa) | set(fb))
-    return [k for k in keys if fa.get(k) != fb.get(k) and not any(k == i or k.startswith(i + ".") for i in ignore)]
-
-def _on_main(fn, *args):
-    "Run `fn` on rank 0; an exception there is raised on every rank (rank 0's own; a `PreflightError` with its text elsewhere)."
-    err = None
-    if D.is_main():
-        try: fn(*args)
-        except BaseException as e: err = e
-    msg = D.broadcast_object(None if err is None else f"{type(err).__name__}: {err}")
-    if err is not None: raise err
-    if msg is not None: raise PreflightError(f"rank 0 failed: {msg}")
-
-def prepare_run_dir(cfg: Config, kind: str, run_dir=None, owner=None) -> Path:
-    "Check the run's needs (`preflight`), create or re-open the run folder, lock it, write/check `config.yaml` (collective)."
-    _on_main(preflight, cfg, kind, run_dir)
-    start = Path(run_dir) if run_dir is not None else Path(cfg.run.out_dir)
-    missing = [a for a in (start, *start.parents) if not a.exists()]         # folders this call will create
-    new = run_dir is None or not Path(run_dir).exists()
-    rd = C.new_run_dir(cfg, kind) if run_dir is None else Path(run_dir)
-    top = missing[-1] if missing else rd                                      # the highest of them
-    if owner is not None: owner._created_top = top
-    box = {}
-    def _open():
-        try:
-            rd.mkdir(parents=True, exist_ok=True)
-            box["lock"] = C.RunLock(rd)                      # before anything is written; refused if another trainer holds it
-            cp = rd / "config.yaml"
-            if cp.exists():
-                old = Config.from_yaml(cp)
-                diff = config_differences(old, cfg)
-                if diff:
-                    fa, fb = _flat(old.to_dict()), _flat(cfg.to_dict())
-                    raise ConfigError(f"{rd} holds a run with another configuration ({', '.join(f'{k}: {fa.get(k)!r} -> {fb.get(k)!r}' for k in diff[:5])}"
-                                      f"{'...' if len(diff) > 5 else ''}); use a new run folder")
-            C.atomic_write(cp, cfg.to_yaml())
-            (rd / "images").mkdir(exist_ok=True); (rd / "checkpoints").mkdir(exist_ok=True)
-        except BaseException:
-            if "lock" in box: box.pop("lock").release()
-            if new: _remove_created(rd, top)                   # a folder this call created leaves nothing behind
-            raise
-    _on_main(_open)
-    if owner is not None: owner._lock, owner._new_run_dir = box.get("lock"), new
-    D.barrier()
-    return rd
-
-def _remove_created(rd: Path, top: Path):
-    "Remove run folder `rd`, then its empty parents up to `top` (the highest one the failed start created)."
-    shutil.rmtree(rd, ignore_errors=True)
-    p = rd
-    while p != top and top in p.parents:
-        p = p.parent
-        try: p.rmdir()
-        except OSError: break
-
-def resume_point(run_dir: Path, cfg: Config, resume: bool = True):
-    "The checkpoint a trainer continues from (or None); with `resume=False` existing checkpoints are moved aside, never reused or overwritten."
-    root = Path(run_dir) / "checkpoints"
-    if resume: return C.resumable_checkpoint(root, allow_fresh=cfg.run.allow_fresh_start)
-    cks = C.list_checkpoints(root)
-    if cks:
-        dest = C.set_aside_checkpoints(root, {p.name: "not resumed: the run was started again with resume=False (--no-resume)" for p in cks})
-        warnings.warn(f"{run_dir}: starting from step 0 without resuming (resume=False); its checkpoints were moved to {dest}")
-    return None
-
-def discard_failed_start(t) -> None:
-    "After a trainer failed before step 1: release its lock and remove the run folder if this start created it."
-    rd = getattr(t, "run_dir", None)
-    if (rd is not None and getattr(t, "_new_run_dir", False) and D.is_main() and Path(rd).is_dir()
-            and not C.list_checkpoints(Path(rd) / "checkpoints")):
-        _remove_created(Path(rd), getattr(t, "_created_top", rd))     # still holding the lock: nobody else is in it
-    lock = getattr(t, "_lock", None)
-    if lock is not None: lock.release()
-
-def start_run_json(run_dir: Path, cfg: Config, kind: str, env, seeds: dict, resumed_from=None, **extra) -> None:
-    "Write `run.json` for a new run, or add a `resumes` entry to an existing one (rank 0)."
-    if not D.is_main(): return
-    p = Path(run_dir) / "run.json"
-    if p.exists():                                        # never replace a run's history: append this start to it
-        info = json.loads(p.read_text())
-        info.setdefault("resumes", []).append(dict(from_checkpoint=str(resumed_from) if resumed_from is not None else None,
-                                                   fresh_start=resumed_from is None, world_size=env.world_size,
-                                                   time=time.strftime("%Y-%m-%dT%H:%M:%S"), git=C.git_commit()))
-        info.update(extra)
-    else: info = C.run_info(cfg, kind, env, seeds, **extra)
-    C.atomic_write(p, json.dumps(info, indent=1, default=str))
-
-# %% ../nbs/api/13_train_sae.ipynb 20
 class _DiscLoss(nn.Module):
     "The discriminator's hinge loss as a module, so DDP can wrap it (D runs on real and fake in one forward)."
     def __init__(self, criterion):
@@ -244,331 +60,252 @@ def _parts(model) -> nn.Module:
     p.decoder = model.decoder
     return p
 
-def _to_float(d: dict) -> dict:
-    if not d: return {}
-    keys = list(d); v = torch.stack([torch.as_tensor(d[k], dtype=torch.float32).detach().cpu().reshape(()) for k in keys])
-    return dict(zip(keys, v.tolist()))
+# %% ../nbs/api/13_train_sae.ipynb 16
+@patch
+def prepare(self: SAETrainer):
+    if self.cfg.dist.fsdp and self.env.world_size > 1:
+        warnings.warn("dist.fsdp shards the generators; the autoencoder trainer uses DDP")
+
+@patch
+def build(self: SAETrainer):
+    "Data, autoencoder, loss and discriminator, loader, stage plan, EMA, speed features."
+    from dino_sae.autoencoder import DINOSAE
+    from dino_sae.losses import SAELoss
+    from dino_sae.data import dataset_from_config
+    cfg = self.cfg
+    with main_first(): self.train_set = dataset_from_config(cfg.data, "train", seed=cfg.seed, hflip=cfg.data.sae_hflip,
+                                                            crop=cfg.data.sae_crop)
+    self.model = DINOSAE(cfg).to(self.device)
+    self.criterion = SAELoss.from_config(cfg).to(self.device)
+    self.disc = self.criterion.disc
+    self._loader(cfg.sae, "sae.batch_size")
+    stages = cfg.sae.stages[:cfg.sae.run_stages] if cfg.sae.run_stages else cfg.sae.stages
+    self.plan = [(s, stage_steps(s, self.steps_per_epoch)) for s in stages]
+    self.total_steps = sum(n for _, n in self.plan)
+    self.parts = _parts(self.model)
+    self.ema = EMA(self.parts, cfg.sae.stages[0].ema_decay)
+    pf = cfg.perf                                           # speed features, after the EMA copy (which stays eager)
+    self.model.decoder.gradient_checkpointing, self.model.decoder.channels_last = pf.checkpoint_decoder, pf.channels_last
+    self.compiled = pf.compile and all([compile_module(m, self.device, pf.compile_mode, n) for n, m in
+                                        (("stem", self.model.stem), ("decoder", self.model.decoder)) if m is not None])
+    self.stage_index, self.stage_start, self._val = -1, 0, None
+    self.ddp = self.ddp_disc = self.opt = self.sched = self.dopt = self.dsched = None
+
+# %% ../nbs/api/13_train_sae.ipynb 18
+@patch
+def checkpoint_parts(self: SAETrainer) -> tuple:
+    d = [self.disc] if self.disc is not None else []
+    return [self.model, self.ema.module] + d, list(self.parts.parameters()) + (list(self.criterion.disc_parameters()) if d else [])
+
+@patch
+def run_facts(self: SAETrainer) -> dict: return dict(stages=[dict(name=s.name, steps=n) for s, n in self.plan])
+
+# %% ../nbs/api/13_train_sae.ipynb 20
+@patch
+def stage_at(self: SAETrainer, step: int) -> int:
+    "Index of the stage that optimiser step `step` (0-based) belongs to."
+    end = 0
+    for i, (_, n) in enumerate(self.plan):
+        end += n
+        if step < end: return i
+    return len(self.plan) - 1
+
+@patch(as_prop=True)
+def stage(self: SAETrainer): return self.plan[self.stage_index][0]
+@patch(as_prop=True)
+def stage_name(self: SAETrainer) -> str: return self.stage.name
+@patch(as_prop=True)
+def image_every(self: SAETrainer) -> int: return self.cfg.run.image_every
+@patch
+def at_boundary(self: SAETrainer) -> bool: return self.step == self.stage_start + self.plan[self.stage_index][1]
 
 # %% ../nbs/api/13_train_sae.ipynb 21
-class SAETrainer:
-    "One autoencoder run: models, data, optimisers, EMA, run folder; `train_step()` and `fit()`."
-    kind = "sae"
-    def __init__(self, cfg: Config, run_dir=None, device=None, resume: bool = True, write: bool = True,
-                 progress: bool = True):
-        try: self._build(cfg, run_dir, device, resume, write, progress)
-        except BaseException: discard_failed_start(self); raise      # nothing left behind by a start that failed
+@patch
+def enter_stage(self: SAETrainer, i: int):
+    "Set up stage `i`: trainable parameters, DDP wrappers, fresh optimisers and schedules, EMA decay."
+    st, n = self.plan[i]
+    self.ddp = self.ddp_disc = None                       # drop the previous wrappers (their hooks) first
+    self.model.set_stage(st)
+    if self.disc is not None: self.disc.heads.requires_grad_(True)
+    self.ddp = wrap_model(self.model, self.env)
+    t = self.cfg.sae
+    warm = t.warmup_steps if t.warmup_steps is not None else epochs_to_steps(t.warmup_epochs, self.steps_per_epoch)
+    sched = functools.partial(lr_factor, total=n, warmup=warm, schedule=t.lr_schedule, min_ratio=t.min_lr_ratio)
+    self.opt = adamw(self.model.trainable_parameters(), self.device, self.cfg.perf.adamw, lr=st.lr, betas=tuple(st.betas),
+                     weight_decay=st.weight_decay)
+    self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, sched)
+    if st.gan:
+        if self.disc is None: raise ConfigError(f"sae.stages.{i}.gan: the criterion has no discriminator")
+        self.ddp_disc = wrap_model(_DiscLoss(self.criterion), self.env)
+        self.dopt = adamw(self.criterion.disc_parameters(), self.device, self.cfg.perf.adamw, lr=st.disc_lr,
+                          betas=tuple(st.disc_betas), weight_decay=0.0)
+        self.dsched = torch.optim.lr_scheduler.LambdaLR(self.dopt, sched)
+    else: self.dopt = self.dsched = None
+    self.ema.set_decay(st.ema_decay)
+    self.stage_index, self.stage_start = i, sum(m for _, m in self.plan[:i])
 
-    def close(self):
-        "Release the run folder's lock (the trainer writes nothing after this)."
-        if getattr(self, "_lock", None) is not None: self._lock.release()
-
-    def _build(self, cfg, run_dir, device, resume, write, progress):
-        from dino_sae import assets
-        from dino_sae.autoencoder import DINOSAE
-        from dino_sae.losses import SAELoss
-        from dino_sae.data import dataset_from_config
-        self.cfg = cfg = validate(cfg.copy())
-        self.env = env = D.setup(cfg.dist.backend, device)
-        self.device = env.device
-        if cfg.dist.fsdp and env.world_size > 1:
-            warnings.warn("dist.fsdp shards the generators; the autoencoder trainer uses DDP")
-        self.write = write
-        self.run_dir = prepare_run_dir(cfg, self.kind, run_dir, owner=self) if write else None
-        D.seed_all(cfg.seed)                                    # identical models on every rank
-        with D.main_first(): self.train_set = dataset_from_config(cfg.data, "train", seed=cfg.seed, hflip=cfg.data.sae_hflip,
-                                                                  crop=cfg.data.sae_crop)
-        self.model = DINOSAE(cfg).to(self.device)
-        self.criterion = SAELoss.from_config(cfg).to(self.device)
-        self.disc = self.criterion.disc
-        self.accum = cfg.sae.grad_accum
-        self.micro = micro_batch_size(cfg.sae.batch_size, env.world_size, self.accum, "sae.batch_size")
-        self.images_per_step = cfg.sae.batch_size
-        self.loader = D.EpochLoader(self.train_set, self.micro, seed=cfg.seed, num_workers=cfg.data.num_workers,
-                                    pin_memory=self.device.type == "cuda")
-        self.steps_per_epoch = max(1, self.loader.steps_per_epoch // self.accum)
-        stages = cfg.sae.stages[:cfg.sae.run_stages] if cfg.sae.run_stages else cfg.sae.stages
-        self.plan = [(s, stage_steps(s, self.steps_per_epoch)) for s in stages]
-        self.total_steps = sum(n for _, n in self.plan)
-        self.parts = _parts(self.model)
-        self.ema = C.EMA(self.parts, cfg.sae.stages[0].ema_decay)
-        pf = cfg.perf                                           # speed features, after the EMA copy (which stays eager)
-        self.model.decoder.gradient_checkpointing, self.model.decoder.channels_last = pf.checkpoint_decoder, pf.channels_last
-        self.compiled = pf.compile and all([D.compile_module(m, self.device, pf.compile_mode, n) for n, m in
-                                            (("stem", self.model.stem), ("decoder", self.model.decoder)) if m is not None])
-        self.scaler = torch.amp.GradScaler(enabled=False)       # bf16 needs no loss scaling; kept for the state format
-        self.step, self.stage_index, self.stage_start = 0, -1, 0
-        self.ddp = self.ddp_disc = self.opt = self.sched = self.dopt = self.dsched = None
-        self.seeds = dict(seed=cfg.seed, init_seed=cfg.seed, train_seeds=[cfg.seed + 1 + r for r in range(env.world_size)])
-        D.seed_all(cfg.seed + 1 + env.rank)                    # per-rank training randomness
-        self._acc, self._acc_n, self._acc_t = {}, 0, 0.0
-        self.last_checkpoint, self.resumed_from = None, None
-        if write:
-            _on_main(check_free_space, self.run_dir, checkpoint_bytes([self.model, self.ema.module] + ([self.disc] if self.disc else []),
-                                                                      list(self.parts.parameters()) + (list(self.criterion.disc_parameters()) if self.disc else [])))
-        ck = resume_point(self.run_dir, cfg, resume) if write else None
-        if ck is not None: self._resume(ck)
-        if write:
-            start_run_json(self.run_dir, cfg, self.kind, env, self.seeds, resumed_from=self.resumed_from,
-                           steps_per_epoch=self.steps_per_epoch, total_steps=self.total_steps,
-                           stages=[dict(name=s.name, steps=n) for s, n in self.plan], global_batch=cfg.sae.batch_size,
-                           micro_batch=self.micro, grad_accum=self.accum, train_images=len(self.train_set), **data_report(self.train_set),
-                           compiled=self.compiled)
-        self.progress, self.logger, self._val = progress, None, None
-
-    # --- stages
-    def stage_at(self, step: int) -> int:
-        "Index of the stage that optimiser step `step` (0-based) belongs to."
-        end = 0
-        for i, (_, n) in enumerate(self.plan):
-            end += n
-            if step < end: return i
-        return len(self.plan) - 1
-
-    def enter_stage(self, i: int):
-        "Set up stage `i`: trainable parameters, DDP wrappers, fresh optimisers and schedules, EMA decay."
-        st, n = self.plan[i]
-        self.ddp = self.ddp_disc = None                       # drop the previous wrappers (their hooks) first
-        self.model.set_stage(st)
-        if self.disc is not None: self.disc.heads.requires_grad_(True)
-        self.ddp = D.wrap_model(self.model, self.env)
-        t = self.cfg.sae
-        warm = t.warmup_steps if t.warmup_steps is not None else epochs_to_steps(t.warmup_epochs, self.steps_per_epoch)
-        sched = functools.partial(lr_factor, total=n, warmup=warm, schedule=t.lr_schedule, min_ratio=t.min_lr_ratio)
-        self.opt = D.adamw(self.model.trainable_parameters(), self.device, self.cfg.perf.adamw, lr=st.lr, betas=tuple(st.betas),
-                           weight_decay=st.weight_decay)
-        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, sched)
-        if st.gan:
-            if self.disc is None: raise ConfigError(f"sae.stages.{i}.gan: the criterion has no discriminator")
-            self.ddp_disc = D.wrap_model(_DiscLoss(self.criterion), self.env)
-            self.dopt = D.adamw(self.criterion.disc_parameters(), self.device, self.cfg.perf.adamw, lr=st.disc_lr,
-                                betas=tuple(st.disc_betas), weight_decay=0.0)
-            self.dsched = torch.optim.lr_scheduler.LambdaLR(self.dopt, sched)
-        else: self.dopt = self.dsched = None
-        self.ema.set_decay(st.ema_decay)
-        self.stage_index, self.stage_start = i, sum(m for _, m in self.plan[:i])
-
-    def jump_to_stage(self, i: int):
-        "For benchmarks: make the next `train_step()` the first step of stage `i` (the weights stay as they are)."
-        self.enter_stage(i); self.step = self.stage_start
-
-    @property
-    def stage(self): return self.plan[self.stage_index][0]
-
-    # --- one optimiser step
-    def train_step(self) -> dict:
-        "One optimiser step (all micro-batches, autoencoder and discriminator, EMA); returns this rank's loss terms."
-        from dino_sae.autoencoder import tau_at
-        i = self.stage_at(self.step)
-        if i != self.stage_index: self.enter_stage(i)
-        st, s, cfg = self.stage, self.step - self.stage_start, self.cfg
-        self.model.train(); self.criterion.train()
-        t0 = time.perf_counter()
-        tau = tau_at(st, s, self.steps_per_epoch) if st.noise else None
-        last_layer = self.model.decoder.last_layer if cfg.loss.adaptive_weight else None
-        terms: dict = {}
-        regen = st.gan and cfg.loss.disc_fake == "regenerated"
-        kept = []                                                       # micro-batches for D's step after G's (RAE)
-        for k in range(self.accum):
-            x, _ = next(self.loader)
-            x = x.to(self.device, non_blocking=True)
-            sync = k == self.accum - 1
-            if self.disc is not None: self.disc.heads.requires_grad_(False)     # no D gradient from the autoencoder's loss
-            with D.grad_sync(self.ddp, sync):
-                with D.autocast(self.device, cfg.sae.precision):
-                    out = self.ddp(x, tau=tau, teacher=st.lambda_cos > 0)
-                    loss, logs = self.criterion.generator_loss(x, out["recon"], st, out["latent"], out.get("teacher_latent"),
-                                                               step=s, steps_per_epoch=self.steps_per_epoch, last_layer=last_layer)
-                (loss / self.accum).backward()
-            if self.disc is not None: self.disc.heads.requires_grad_(True)
-            if regen: kept.append((x, out["latent"].detach()))
-            elif st.gan:
-                with D.grad_sync(self.ddp_disc, sync):
-                    with D.autocast(self.device, cfg.sae.precision):
-                        d_loss, d_logs = self.ddp_disc(x, out["recon"].detach())
-                    (d_loss / self.accum).backward()
-                logs.update(d_logs)
-            if tau is not None: logs["sigma"] = out["sigma"].mean().detach()
-            for key, v in logs.items(): terms[key] = terms.get(key, 0.0) + v.detach().float() / self.accum
-        if cfg.sae.grad_clip:
-            terms["grad_norm"] = torch.nn.utils.clip_grad_norm_(self.model.trainable_parameters(), cfg.sae.grad_clip)
-        if os.environ.get("DINO_SAE_DUMP_GRADS"): dump_grads(self.model, os.environ["DINO_SAE_DUMP_GRADS"], self.step + 1)
-        vals = _to_float(terms)
-        check_finite(self.step + 1, vals, where=st.name, last_checkpoint=self.last_checkpoint)
-        vals["lr"] = self.opt.param_groups[0]["lr"]                # the rate this step uses
-        if st.gan: vals["disc_lr"] = self.dopt.param_groups[0]["lr"]
-        self.opt.step(); self.sched.step(); self.opt.zero_grad(set_to_none=True)
-        if regen:
-            d_terms = self._disc_step_regenerated(kept, st)
-            check_finite(self.step + 1, d_terms, where=st.name + ", discriminator", last_checkpoint=self.last_checkpoint)
-            vals.update(d_terms)
-        if st.gan: self.dopt.step(); self.dsched.step(); self.dopt.zero_grad(set_to_none=True)
-        self.ema.update(self.parts)
-        self.step += 1
-        if self.device.type == "cuda": torch.cuda.synchronize(self.device)
-        dt = time.perf_counter() - t0
-        vals.update(step_time=dt, images_per_s=self.images_per_step / dt)
-        if tau is not None: vals["tau"] = tau
-        return vals
-
-    def _disc_step_regenerated(self, kept: list, st) -> dict:
-        "D's gradients on fresh reconstructions by the just-updated autoencoder (no noise, eval mode), clamped and 8-bit (RAE)."
-        terms: dict = {}
-        self.model.eval()
-        try:
-            for k, (x, z) in enumerate(kept):
-                with torch.no_grad(), D.autocast(self.device, self.cfg.sae.precision):
-                    # the encoder did not change in a decoder-only stage: decoding the kept clean latent is the same forward
-                    r = self.model.decode(z) if st.train == "decoder" else self.model(x)["recon"]
-                fake = quantize_8bit(r)
-                with D.grad_sync(self.ddp_disc, k == len(kept) - 1):
-                    with D.autocast(self.device, self.cfg.sae.precision):
-                        d_loss, d_logs = self.ddp_disc(x, fake)
-                    (d_loss / len(kept)).backward()
-                for key, v in d_logs.items(): terms[key] = terms.get(key, 0.0) + v.detach().float() / len(kept)
-        finally: self.model.train()
-        return _to_float(terms)
-
-    # --- checkpoints
-    def state(self) -> dict:
-        "The training state saved beside the weights (plain containers)."
-        return dict(kind=self.kind, step=self.step, stage_index=self.stage_index, stage_step=self.step - self.stage_start,
-                    optimizer=self.opt.state_dict() if self.opt else None, scheduler=self.sched.state_dict() if self.sched else None,
-                    disc_optimizer=self.dopt.state_dict() if self.dopt else None,
-                    disc_scheduler=self.dsched.state_dict() if self.dsched else None, scaler=self.scaler.state_dict(),
-                    ema=dict(n_averaged=self.ema.n_averaged, decay=self.ema.decay),
-                    data=dict(**self.loader.state_dict(), micro=self.micro, world_size=self.env.world_size),
-                    log_acc=dict(sums=self._acc, n=self._acc_n, t=self._acc_t), seeds=self.seeds)
-
-    def save(self, keep: bool = False) -> Optional[Path]:
-        "Write a checkpoint of the current step (collective); `keep` exempts it from keep-last-K (stage ends)."
-        if not self.write: return None
-        w = dict(model=self.model.state_dict(), ema=self.ema.state_dict())
-        if self.disc is not None: w["disc"] = self.disc.state_dict()
-        if self.logger: self.logger.sync()
-        p = C.save_checkpoint(self.run_dir / "checkpoints", self.step, w, self.state(), keep_last=self.cfg.run.keep_last,
-                              meta=dict(kind=self.kind, stage=self.stage.name if self.stage_index >= 0 else None,
-                                        stage_index=self.stage_index), keep=keep)
-        self.last_checkpoint = self.run_dir / "checkpoints" / C.step_dir_name(self.step)
-        return p
-
-    def _resume(self, ck):
-        "Continue from checkpoint `ck` (a loaded `Checkpoint`, or a folder)."
-        ck = ck if isinstance(ck, C.Checkpoint) else C.load_checkpoint(ck, device="cpu")
-        path = ck.path
-        s = ck.state
-        if s.get("kind") != self.kind: raise ValueError(f"{path}: a {s.get('kind')!r} checkpoint, not {self.kind!r}")
-        self.model.load_state_dict(ck.weights["model"])
-        self.ema.load_state_dict(ck.weights["ema"], s["ema"]["n_averaged"])
-        if self.disc is not None and "disc" in ck.weights: self.disc.load_state_dict(ck.weights["disc"])
-        self.step = int(s["step"])
-        i = self.stage_at(self.step) if self.step < self.total_steps else len(self.plan) - 1
-        self.enter_stage(i)
-        if s["stage_index"] == i and s["optimizer"] is not None:          # same stage: its optimiser state goes on
-            self.opt.load_state_dict(s["optimizer"]); self.sched.load_state_dict(s["scheduler"])
-            if self.dopt is not None and s["disc_optimizer"] is not None:
-                self.dopt.load_state_dict(s["disc_optimizer"]); self.dsched.load_state_dict(s["disc_scheduler"])
-        self.ema.set_decay(self.plan[i][0].ema_decay)
-        self.scaler.load_state_dict(s["scaler"]) if s.get("scaler") else None
-        _restore_progress(self, ck, s, path)
-
-    # --- images
-    def val_batch(self, n: int = 8) -> torch.Tensor:
-        "The fixed images of the reconstruction grids: the first `n` of the eval split, unflipped."
-        if self._val is None:
-            from dino_sae.data import dataset_from_config
-            ds = dataset_from_config(self.cfg.data, "val", hflip=False)
-            self._val = torch.stack([ds[i][0] for i in range(min(n, len(ds)))])
-        return self._val
-
-    @torch.no_grad()
-    def reconstruct(self, x: torch.Tensor, ema: bool = True) -> torch.Tensor:
-        "Reconstructions of `x` (no noise) with the EMA (default) or the raw weights."
-        was = self.model.training
-        self.model.eval()
-        try:
-            x = x.to(self.device)
-            if ema:
-                tensors = dict(self.ema.module.named_parameters()); tensors.update(self.ema.module.named_buffers())
-                out = torch.func.functional_call(self.model, tensors, (x,), strict=False)
-            else: out = self.model(x)
-            return out["recon"].float().clamp(-1, 1)
-        finally: self.model.train(was)
-
-    def save_images(self) -> Optional[dict]:
-        "Reconstruction grid (originals above, EMA reconstructions below) and its PSNR; rank 0."
-        if not (self.write and D.is_main()): return None
-        import torchvision
-        x = self.val_batch()
-        r = self.reconstruct(x, ema=True).cpu()
-        grid = torchvision.utils.make_grid(torch.cat([x, r]) * 0.5 + 0.5, nrow=len(x), padding=1)
-        self.logger.image("recon_ema", grid, self.step, self.run_dir / "images" / f"recon-step-{self.step:08d}.png")
-        m = dict(val_psnr_ema=float(psnr(x, r).mean()), val_l1_ema=float((x - r).abs().mean()))
-        self.logger.log(self.step, stage=self.stage.name, kind="val", **m)
-        return m
-
-    # --- the loop
-    def _log(self, vals: dict, force: bool = False):
-        for k, v in vals.items():
-            if isinstance(v, (int, float)) and k not in ("images_per_s",): self._acc[k] = self._acc.get(k, 0.0) + v
-        self._acc_n += 1; self._acc_t += vals["step_time"]
-        if self.logger: self.logger.advance()
-        if not (force or self.step % self.cfg.run.log_every == 0): return
-        means = {k: v / self._acc_n for k, v in self._acc.items()}
-        means = D.reduce_mean_dict(means)
-        means["images_per_s"] = self.images_per_step * self._acc_n / max(self._acc_t, 1e-12)
-        means["loss"] = means.get("loss", float("nan"))
-        if self.logger:
-            self.logger.log(self.step, stage=self.stage.name, epoch=self.step / self.steps_per_epoch, **means)
-        self._acc, self._acc_n, self._acc_t = {}, 0, 0.0
-
-    def fit(self, max_steps: Optional[int] = None) -> Optional[Path]:
-        "Train until the end of the last stage (or global step `max_steps`); returns the run folder."
-        end = self.total_steps if max_steps is None else min(max_steps, self.total_steps)
-        run = self.cfg.run
-        if self.write and self.logger is None:
-            self.logger = C.RunLogger(self.run_dir, self.total_steps, self.step, desc=f"{self.kind} {self.cfg.name}", progress=self.progress)
-        try:
-            while self.step < end:
-                vals = self.train_step()
-                stage_end = self.step == self.stage_start + self.plan[self.stage_index][1]
-                self._log(vals, force=stage_end or self.step == end)
-                if self.step % run.image_every == 0 or stage_end: self.save_images()
-                if self.step % run.ckpt_every == 0 or stage_end or self.step == end: self.save(keep=stage_end)
-            if self.step >= self.total_steps and self.write:
-                if self.last_checkpoint is None or not self.last_checkpoint.name.endswith(f"{self.step:08d}"): self.save()
-                if not any((self.run_dir / "images").glob(f"recon-step-{self.step:08d}.png")): self.save_images()
-                C.update_run_json(self.run_dir, finished=True, final_step=self.step, final_checkpoint=str(self.last_checkpoint))
-        finally:
-            if self.logger: self.logger.close(); self.logger = None
-        return self.run_dir
-
-def _restore_progress(t, ck, s: dict, path):
-    "What both trainers restore alike on resume, last: data position, logging sums, this rank's RNG streams."
-    _load_loader_state(t.loader, s["data"], t.micro, t.env.world_size)
-    la = s.get("log_acc") or {}
-    t._acc, t._acc_n, t._acc_t = dict(la.get("sums", {})), int(la.get("n", 0)), float(la.get("t", 0.0))
-    rng = ck.rng_for(t.env.rank)
-    if rng is not None and ck.manifest.get("world_size") == t.env.world_size: C.set_rng_state(rng)
-    else: warnings.warn(f"{path}: written by {ck.manifest.get('world_size')} ranks, resumed on {t.env.world_size}: "
-                        "RNG streams restart from the seed (the run is no longer bit-identical to an uninterrupted one)")
-    t.last_checkpoint = t.resumed_from = path
-
-def _load_loader_state(loader, s: dict, micro: int, world: int):
-    "Restore an `EpochLoader` position saved with maybe another micro-batch or world size."
-    if s.get("micro") == micro and s.get("world_size") == world: loader.load_state_dict(s); return
-    seen = int(s["batch"]) * int(s["micro"]) * int(s["world_size"])
-    if seen % (micro * world):
-        warnings.warn(f"resuming with {world} ranks x {micro} images from a position of {seen} images: rounding down")
-    loader.load_state_dict(dict(epoch=s["epoch"], batch=seen // (micro * world), seed=s["seed"]))
+@patch
+def jump_to_stage(self: SAETrainer, i: int):
+    "For benchmarks: make the next `train_step()` the first step of stage `i` (the weights stay as they are)."
+    self.enter_stage(i); self.step = self.stage_start
 
 # %% ../nbs/api/13_train_sae.ipynb 25
+@patch
+def _micro_steps(self: SAETrainer, st, s: int, tau) -> tuple:
+    "Forward and backward of the step's micro-batches: (loss terms averaged over them, micro-batches kept for D's step)."
+    cfg = self.cfg
+    last_layer = self.model.decoder.last_layer if cfg.loss.adaptive_weight else None
+    terms: dict = {}
+    regen = st.gan and cfg.loss.disc_fake == "regenerated"
+    kept = []                                                       # micro-batches for D's step after G's (RAE)
+    for k in range(self.accum):
+        x, _ = next(self.loader)
+        x = x.to(self.device, non_blocking=True)
+        sync = k == self.accum - 1
+        if self.disc is not None: self.disc.heads.requires_grad_(False)     # no D gradient from the autoencoder's loss
+        with grad_sync(self.ddp, sync):
+            with autocast(self.device, cfg.sae.precision):
+                out = self.ddp(x, tau=tau, teacher=st.lambda_cos > 0)
+                loss, logs = self.criterion.generator_loss(x, out["recon"], st, out["latent"], out.get("teacher_latent"),
+                                                           step=s, steps_per_epoch=self.steps_per_epoch, last_layer=last_layer)
+            (loss / self.accum).backward()
+        if self.disc is not None: self.disc.heads.requires_grad_(True)
+        if regen: kept.append((x, out["latent"].detach()))
+        elif st.gan:
+            with grad_sync(self.ddp_disc, sync):
+                with autocast(self.device, cfg.sae.precision):
+                    d_loss, d_logs = self.ddp_disc(x, out["recon"].detach())
+                (d_loss / self.accum).backward()
+            logs.update(d_logs)
+        if tau is not None: logs["sigma"] = out["sigma"].mean().detach()
+        for key, v in logs.items(): terms[key] = terms.get(key, 0.0) + v.detach().float() / self.accum
+    return terms, kept
+
+# %% ../nbs/api/13_train_sae.ipynb 26
+@patch
+def train_step(self: SAETrainer) -> dict:
+    "One optimiser step (all micro-batches, autoencoder and discriminator, EMA); returns this rank's loss terms."
+    from dino_sae.autoencoder import tau_at
+    i = self.stage_at(self.step)
+    if i != self.stage_index: self.enter_stage(i)
+    st, s, cfg = self.stage, self.step - self.stage_start, self.cfg
+    self.model.train(); self.criterion.train()
+    t0 = time.perf_counter()
+    tau = tau_at(st, s, self.steps_per_epoch) if st.noise else None
+    terms, kept = self._micro_steps(st, s, tau)
+    if cfg.sae.grad_clip:
+        terms["grad_norm"] = torch.nn.utils.clip_grad_norm_(self.model.trainable_parameters(), cfg.sae.grad_clip)
+    if os.environ.get("DINO_SAE_DUMP_GRADS"): dump_grads(self.model, os.environ["DINO_SAE_DUMP_GRADS"], self.step + 1)
+    vals = as_floats(terms)
+    check_finite(self.step + 1, vals, where=st.name, last_checkpoint=self.last_checkpoint)
+    vals["lr"] = self.opt.param_groups[0]["lr"]                # the rate this step uses
+    if st.gan: vals["disc_lr"] = self.dopt.param_groups[0]["lr"]
+    self.opt.step(); self.sched.step(); self.opt.zero_grad(set_to_none=True)
+    if kept:
+        d_terms = self._disc_step_regenerated(kept, st)
+        check_finite(self.step + 1, d_terms, where=st.name + ", discriminator", last_checkpoint=self.last_checkpoint)
+        vals.update(d_terms)
+    if st.gan: self.dopt.step(); self.dsched.step(); self.dopt.zero_grad(set_to_none=True)
+    self.ema.update(self.parts)
+    vals = self._end_step(vals, t0)
+    if tau is not None: vals["tau"] = tau
+    return vals
+
+# %% ../nbs/api/13_train_sae.ipynb 28
+@patch
+def _disc_step_regenerated(self: SAETrainer, kept: list, st) -> dict:
+    "D's gradients on fresh reconstructions by the just-updated autoencoder (no noise, eval mode), clamped and 8-bit (RAE)."
+    terms: dict = {}
+    self.model.eval()
+    try:
+        for k, (x, z) in enumerate(kept):
+            with torch.no_grad(), autocast(self.device, self.cfg.sae.precision):
+                # the encoder did not change in a decoder-only stage: decoding the kept clean latent is the same forward
+                r = self.model.decode(z) if st.train == "decoder" else self.model(x)["recon"]
+            fake = quantize_8bit(r)
+            with grad_sync(self.ddp_disc, k == len(kept) - 1):
+                with autocast(self.device, self.cfg.sae.precision):
+                    d_loss, d_logs = self.ddp_disc(x, fake)
+                (d_loss / len(kept)).backward()
+            for key, v in d_logs.items(): terms[key] = terms.get(key, 0.0) + v.detach().float() / len(kept)
+    finally: self.model.train()
+    return as_floats(terms)
+
+# %% ../nbs/api/13_train_sae.ipynb 34
+@patch
+def weights(self: SAETrainer) -> dict:
+    w = dict(model=self.model.state_dict(), ema=self.ema.state_dict())
+    if self.disc is not None: w["disc"] = self.disc.state_dict()
+    return w
+
+@patch
+def training_state(self: SAETrainer) -> dict:
+    return dict(stage_index=self.stage_index, stage_step=self.step - self.stage_start,
+                optimizer=self.opt.state_dict() if self.opt else None, scheduler=self.sched.state_dict() if self.sched else None,
+                disc_optimizer=self.dopt.state_dict() if self.dopt else None,
+                disc_scheduler=self.dsched.state_dict() if self.dsched else None)
+
+@patch
+def checkpoint_meta(self: SAETrainer) -> dict:
+    return dict(stage=self.stage.name if self.stage_index >= 0 else None, stage_index=self.stage_index)
+
+# %% ../nbs/api/13_train_sae.ipynb 35
+@patch
+def restore(self: SAETrainer, ck, s: dict):
+    "The model and D of checkpoint `ck`; the stage of its step, with the optimisers' state when saved in that stage."
+    self.model.load_state_dict(ck.weights["model"])
+    if self.disc is not None and "disc" in ck.weights: self.disc.load_state_dict(ck.weights["disc"])
+    i = self.stage_at(self.step) if self.step < self.total_steps else len(self.plan) - 1
+    self.enter_stage(i)
+    if s["stage_index"] == i and s["optimizer"] is not None:          # same stage: its optimiser state goes on
+        self.opt.load_state_dict(s["optimizer"]); self.sched.load_state_dict(s["scheduler"])
+        if self.dopt is not None and s["disc_optimizer"] is not None:
+            self.dopt.load_state_dict(s["disc_optimizer"]); self.dsched.load_state_dict(s["disc_scheduler"])
+
+# %% ../nbs/api/13_train_sae.ipynb 37
+@patch
+def val_batch(self: SAETrainer, n: int = 8) -> torch.Tensor:
+    "The fixed images of the reconstruction grids: the first `n` of the eval split, unflipped."
+    if self._val is None:
+        from dino_sae.data import dataset_from_config
+        ds = dataset_from_config(self.cfg.data, "val", hflip=False)
+        self._val = torch.stack([ds[i][0] for i in range(min(n, len(ds)))])
+    return self._val
+
+@patch
+@torch.no_grad()
+def reconstruct(self: SAETrainer, x: torch.Tensor, ema: bool = True) -> torch.Tensor:
+    "Reconstructions of `x` (no noise) with the EMA (default) or the raw weights."
+    was = self.model.training
+    self.model.eval()
+    try:
+        x = x.to(self.device)
+        if ema:
+            tensors = dict(self.ema.module.named_parameters()); tensors.update(self.ema.module.named_buffers())
+            out = torch.func.functional_call(self.model, tensors, (x,), strict=False)
+        else: out = self.model(x)
+        return out["recon"].float().clamp(-1, 1)
+    finally: self.model.train(was)
+
+# %% ../nbs/api/13_train_sae.ipynb 38
+@patch
+def save_images(self: SAETrainer) -> Optional[dict]:
+    "Reconstruction grid (originals above, EMA reconstructions below) and its PSNR; rank 0."
+    if not (self.write and is_main()): return None
+    x = self.val_batch()
+    r = self.reconstruct(x, ema=True).cpu()
+    self._write_grid("recon_ema", torch.cat([x, r]), len(x))
+    m = dict(val_psnr_ema=float(psnr(x, r).mean()), val_l1_ema=float((x - r).abs().mean()))
+    self.logger.log(self.step, stage=self.stage.name, kind="val", **m)
+    return m
+
+# %% ../nbs/api/13_train_sae.ipynb 40
 def train_sae(cfg: Config, run_dir=None, device=None, max_steps: Optional[int] = None, resume: bool = True,
               progress: bool = True) -> Path:
     "Train (or resume) the autoencoder of `cfg` in this process (one rank of torchrun, or alone); returns the run folder."
-    t = SAETrainer(cfg, run_dir, device=device, resume=resume, progress=progress)
-    try: return t.fit(max_steps)
-    finally: t.close()
+    with SAETrainer(cfg, run_dir, device=device, resume=resume, progress=progress) as t: return t.fit(max_steps)
 
+# %% ../nbs/api/13_train_sae.ipynb 41
 def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     "`(DINOSAE in eval mode, cfg)` from a `train_sae` run folder (newest complete checkpoint, or `checkpoint`)."
     from dino_sae import assets
@@ -576,7 +313,7 @@ def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     run_dir = Path(run_dir)
     if not (run_dir / "config.yaml").is_file(): raise FileNotFoundError(f"{run_dir}: no config.yaml (not a train_sae run folder)")
     cfg = Config.from_yaml(run_dir / "config.yaml")
-    ck = Path(checkpoint) if checkpoint is not None else C.latest_checkpoint(run_dir / "checkpoints")
+    ck = Path(checkpoint) if checkpoint is not None else latest_checkpoint(run_dir / "checkpoints")
     if ck is None: raise FileNotFoundError(f"{run_dir}: no complete checkpoint under checkpoints/ (has the run saved one?)")
     man = json.loads((ck / "manifest.json").read_text())
     if man.get("meta", {}).get("kind", "sae") != "sae": raise ValueError(f"{ck} is a {man['meta']['kind']!r} checkpoint, not an autoencoder's")
@@ -585,28 +322,15 @@ def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
         warnings.simplefilter("ignore")
         model = DINOSAE(cfg, policy="random")                  # every weight comes from the checkpoint
     del assets.RESOLVED[n:]
-    model.load_state_dict(C.load_weights(ck, "model"))
+    model.load_state_dict(load_weights(ck, "model"))
     if ema:
-        missing, unexpected = model.load_state_dict(C.load_weights(ck, "ema"), strict=False)
+        missing, unexpected = model.load_state_dict(load_weights(ck, "ema"), strict=False)
         if unexpected: raise KeyError(f"{ck}/ema.safetensors: keys not in the model: {unexpected[:5]}")
     model.requires_grad_(False).eval().to(device)
     model.run_dir, model.checkpoint, model.ema_weights = run_dir, ck, ema
     return model, cfg
 
-# %% ../nbs/api/13_train_sae.ipynb 27
-def cli_parser(prog: str, what: str, examples=()) -> argparse.ArgumentParser:
-    "The trainers' options: `--config`, `--set`, `--print-config` (see `dino_sae.cli`), run folder, device, steps."
-    from dino_sae.cli import parser, add_config_arguments
-    ap = add_config_arguments(parser(prog, what, examples))
-    ap.add_argument("--run-dir", default=None, help="run folder (resumed when it holds a checkpoint); default: a new one under run.out_dir")
-    ap.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda:LOCAL_RANK when available)")
-    ap.add_argument("--max-steps", type=int, default=None, help="stop after this global optimiser step (a checkpoint is saved)")
-    ap.add_argument("--no-resume", action="store_true", help="do not resume from the run folder's checkpoints")
-    ap.add_argument("--fresh-start", action="store_true",
-                    help="when every checkpoint of the run folder is unusable, start from step 0 (they are moved aside, not deleted)")
-    ap.add_argument("--no-progress", action="store_true", help="no tqdm bar")
-    return ap
-
+# %% ../nbs/api/13_train_sae.ipynb 43
 SAE_EXAMPLES = [
     "python -m dino_sae.train_sae --config smoke                 # a quick check on the embedded images (CPU)",
     "python -m dino_sae.train_sae --config tiny --run-dir runs/tiny/sae",
@@ -615,17 +339,8 @@ SAE_EXAMPLES = [
     "python -m dino_sae.train_sae --config tiny --set sae.batch_size=32 --set sae.stages.0.lr=1e-4"]
 
 def main(argv=None):
-    from dino_sae.cli import config_from_args, one_line_errors
     prog = "python -m dino_sae.train_sae"
     a = cli_parser(prog, "Train the DINO-SAE autoencoder (all stages of the config).", SAE_EXAMPLES).parse_args(argv)
-    if a.fresh_start: a.set = a.set + ["run.allow_fresh_start=true"]
-    cfg = config_from_args(prog, a)
-    try:
-        with one_line_errors(prog):
-            rd = train_sae(cfg, a.run_dir, device=a.device, max_steps=a.max_steps, resume=not a.no_resume, progress=not a.no_progress)
-        if D.is_main(): print(f"run folder: {rd}")
-    except NonFiniteLoss as e:
-        print(f"train_sae: {e}", file=sys.stderr); D.cleanup(); sys.exit(3)
-    D.cleanup()
+    run_command(prog, a, cli_config(prog, a), train_sae)
 
 if __name__ == "__main__" and "__file__" in globals(): main()     # `python -m`, not a notebook kernel
