@@ -13,16 +13,21 @@ from torch import nn
 from fastcore.basics import patch
 
 from .config import Config, epochs_to_steps
+from .data import dataset_from_config, LatentCacheDataset
+from .autoencoder import load_autoencoder
+from .dit import build_generator, load_generator
+from .rfm import objective_from_config, sample_from_config
 from .distributed import (EpochLoader, adamw, all_reduce_mean, autocast, compile_module, full_state_dict, get_world_size,
                                   grad_sync, is_main, load_full_state_dict, load_optimizer_state, main_first, optimizer_state,
                                   wrap_model)
-from .checkpoint import EMA, latest_checkpoint, load_weights, read_run_json
+from .checkpoint import EMA
+from .runfolder import read_run_json
 from .training import Trainer, as_floats, check_finite, cli_config, cli_parser, lr_factor, run_command
-from .train_sae import train_sae, load_autoencoder
+from .train_sae import train_sae
 
 # %% auto 0
-__all__ = ['DIT_EXAMPLES', 'LatentSource', 'latent_statistics', 'DiTTrainer', 'dit_lr_schedule', 'train_dit', 'load_generator',
-           'main']
+__all__ = ['DIT_EXAMPLES', 'LatentSource', 'latent_statistics', 'DiTTrainer', 'dit_lr_schedule', 'train_dit', 'main',
+           'load_generator']
 
 # %% ../nbs/api/14_train_dit.ipynb 6
 class LatentSource:
@@ -86,7 +91,6 @@ def prepare(self: DiTTrainer, sae_run=None, autoencoder: Optional[nn.Module] = N
 @patch
 def build(self: DiTTrainer):
     "Training data and latents' source, the generator (`_generator`), loader, steps, AdamW and its schedule."
-    from dino_sae.data import dataset_from_config, LatentCacheDataset
     cfg = self.cfg
     cached = cfg.data.latent_cache is not None
     with main_first():
@@ -109,8 +113,6 @@ def build(self: DiTTrainer):
 @patch
 def _generator(self: DiTTrainer):
     "The generator, its EMA, speed features, DDP/FSDP2 wrapping and the flow objective."
-    from dino_sae.dit import build_generator
-    from dino_sae.rfm import objective_from_config
     cfg, env = self.cfg, self.env
     ch, h, w = self.latent_shape
     self.gen = build_generator(cfg.generator.model, ch, (h, w), self.num_classes, qk_norm=cfg.generator.qk_norm,
@@ -197,7 +199,6 @@ def restore(self: DiTTrainer, ck, s: dict):
 @torch.no_grad()
 def sample(self: DiTTrainer, n: int = 8, seed: Optional[int] = None, ema: bool = True) -> torch.Tensor:
     "Images `(n, 3, H, W)` in [-1, 1] of classes 0, 1, ... sampled with the config's sampler (collective under FSDP)."
-    from dino_sae.rfm import sample_from_config
     g = self.ema.module if ema else self.gen
     was = g.training; g.eval()
     try:
@@ -223,6 +224,9 @@ def dit_lr_schedule(dt, steps_per_epoch: int, total_steps: int):
                              decay_end=end)
 
 # %% ../nbs/api/14_train_dit.ipynb 25
+_all_ = ["load_generator"]
+
+# %% ../nbs/api/14_train_dit.ipynb 26
 def train_dit(cfg: Config, run_dir=None, sae_run=None, device=None, max_steps: Optional[int] = None, resume: bool = True,
               progress: bool = True, autoencoder: Optional[nn.Module] = None) -> Path:
     "Train (or resume) the generator of `cfg` on the latents of the autoencoder of run `sae_run` ('train': train it first)."
@@ -231,24 +235,6 @@ def train_dit(cfg: Config, run_dir=None, sae_run=None, device=None, max_steps: O
         sae_run = train_sae(cfg, sae_dir, device=device, resume=resume, progress=progress)
     with DiTTrainer(cfg, run_dir, sae_run=sae_run, autoencoder=autoencoder, device=device, resume=resume,
                     progress=progress) as t: return t.fit(max_steps)
-
-# %% ../nbs/api/14_train_dit.ipynb 26
-def load_generator(run_dir, ema: bool = True, device="cpu", checkpoint=None):
-    "`(generator in eval mode, cfg, sae_run_dir or None)` from a `train_dit` run folder."
-    from dino_sae.dit import build_generator
-    run_dir = Path(run_dir)
-    if not (run_dir / "config.yaml").is_file(): raise FileNotFoundError(f"{run_dir}: no config.yaml (not a train_dit run folder)")
-    cfg, info = Config.from_yaml(run_dir / "config.yaml"), read_run_json(run_dir)
-    if info.get("kind") != "dit": raise ValueError(f"{run_dir} is a {info.get('kind')!r} run, not a generator ('dit') run")
-    ck = Path(checkpoint) if checkpoint is not None else latest_checkpoint(run_dir / "checkpoints")
-    if ck is None: raise FileNotFoundError(f"{run_dir}: no complete checkpoint under checkpoints/")
-    ch, h, w = info["latent_shape"]
-    gen = build_generator(cfg.generator.model, ch, (h, w), info["num_classes"], qk_norm=cfg.generator.qk_norm)
-    gen.load_state_dict(load_weights(ck, "ema" if ema else "model"))
-    gen.requires_grad_(False).eval().to(device)
-    gen.run_dir, gen.checkpoint, gen.ema_weights = run_dir, ck, ema
-    gen.latent_stats, gen.decode_scale, gen.latent_shape = info["latent_stats"], info["decode_scale"], tuple(info["latent_shape"])
-    return gen, cfg, (Path(info["sae_run"]) if info.get("sae_run") else None)
 
 # %% ../nbs/api/14_train_dit.ipynb 28
 DIT_EXAMPLES = [

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/13_train_sae.ipynb 3
 from __future__ import annotations
-import functools, json, os, time, warnings
+import functools, os, time, warnings
 from pathlib import Path
 from typing import Optional
 
@@ -13,29 +13,22 @@ from torch import nn
 from fastcore.basics import patch
 
 from .config import Config, ConfigError, stage_steps, epochs_to_steps
+from .data import dataset_from_config, psnr, quantize_8bit
+from .losses import SAELoss
+from .autoencoder import DINOSAE, tau_at, load_autoencoder
 from .distributed import adamw, autocast, compile_module, grad_sync, is_main, main_first, wrap_model
-from .checkpoint import EMA, latest_checkpoint, load_weights
+from .checkpoint import EMA
 from .training import (Trainer, NonFiniteLoss, as_floats, check_finite, cli_config, cli_parser, dump_grads, lr_factor,
                                micro_batch_size, run_command)
 
 # %% auto 0
-__all__ = ['SAE_EXAMPLES', 'quantize_8bit', 'psnr', 'SAETrainer', 'train_sae', 'load_autoencoder', 'main', 'NonFiniteLoss',
-           'lr_factor', 'check_finite', 'micro_batch_size', 'cli_parser']
+__all__ = ['SAE_EXAMPLES', 'SAETrainer', 'train_sae', 'main', 'load_autoencoder', 'NonFiniteLoss', 'lr_factor', 'check_finite',
+           'micro_batch_size', 'cli_parser']
 
 # %% ../nbs/api/13_train_sae.ipynb 6
-_all_ = ["NonFiniteLoss", "lr_factor", "check_finite", "micro_batch_size", "cli_parser"]
+_all_ = ["load_autoencoder", "NonFiniteLoss", "lr_factor", "check_finite", "micro_batch_size", "cli_parser"]
 
-# %% ../nbs/api/13_train_sae.ipynb 8
-def quantize_8bit(x: torch.Tensor) -> torch.Tensor:
-    "Images in [-1, 1] clamped and rounded to the 256 levels of an 8-bit image (RAE's D input), as float32."
-    return torch.round((x.float().clamp(-1.0, 1.0) + 1.0) * 127.5) / 127.5 - 1.0
-
-def psnr(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    "PSNR (dB) per image of images in [-1, 1] (peak-to-peak 2)."
-    mse = (x.float() - y.float()).pow(2).flatten(1).mean(1).clamp_min(1e-12)
-    return 10 * torch.log10(4.0 / mse)
-
-# %% ../nbs/api/13_train_sae.ipynb 13
+# %% ../nbs/api/13_train_sae.ipynb 10
 class SAETrainer(Trainer):
     "One autoencoder run: models, data, optimisers, EMA, run folder; `train_step()` and `fit()`."
     kind, image_name = "sae", "recon"
@@ -43,7 +36,7 @@ class SAETrainer(Trainer):
                  progress: bool = True):
         super().__init__(cfg, run_dir, device=device, resume=resume, write=write, progress=progress)
 
-# %% ../nbs/api/13_train_sae.ipynb 15
+# %% ../nbs/api/13_train_sae.ipynb 12
 class _DiscLoss(nn.Module):
     "The discriminator's hinge loss as a module, so DDP can wrap it (D runs on real and fake in one forward)."
     def __init__(self, criterion):
@@ -60,7 +53,7 @@ def _parts(model) -> nn.Module:
     p.decoder = model.decoder
     return p
 
-# %% ../nbs/api/13_train_sae.ipynb 16
+# %% ../nbs/api/13_train_sae.ipynb 13
 @patch
 def prepare(self: SAETrainer):
     if self.cfg.dist.fsdp and self.env.world_size > 1:
@@ -69,9 +62,6 @@ def prepare(self: SAETrainer):
 @patch
 def build(self: SAETrainer):
     "Data, autoencoder, loss and discriminator, loader, stage plan, EMA, speed features."
-    from dino_sae.autoencoder import DINOSAE
-    from dino_sae.losses import SAELoss
-    from dino_sae.data import dataset_from_config
     cfg = self.cfg
     with main_first(): self.train_set = dataset_from_config(cfg.data, "train", seed=cfg.seed, hflip=cfg.data.sae_hflip,
                                                             crop=cfg.data.sae_crop)
@@ -91,7 +81,7 @@ def build(self: SAETrainer):
     self.stage_index, self.stage_start, self._val = -1, 0, None
     self.ddp = self.ddp_disc = self.opt = self.sched = self.dopt = self.dsched = None
 
-# %% ../nbs/api/13_train_sae.ipynb 18
+# %% ../nbs/api/13_train_sae.ipynb 15
 @patch
 def checkpoint_parts(self: SAETrainer) -> tuple:
     d = [self.disc] if self.disc is not None else []
@@ -100,7 +90,7 @@ def checkpoint_parts(self: SAETrainer) -> tuple:
 @patch
 def run_facts(self: SAETrainer) -> dict: return dict(stages=[dict(name=s.name, steps=n) for s, n in self.plan])
 
-# %% ../nbs/api/13_train_sae.ipynb 20
+# %% ../nbs/api/13_train_sae.ipynb 17
 @patch
 def stage_at(self: SAETrainer, step: int) -> int:
     "Index of the stage that optimiser step `step` (0-based) belongs to."
@@ -119,7 +109,7 @@ def image_every(self: SAETrainer) -> int: return self.cfg.run.image_every
 @patch
 def at_boundary(self: SAETrainer) -> bool: return self.step == self.stage_start + self.plan[self.stage_index][1]
 
-# %% ../nbs/api/13_train_sae.ipynb 21
+# %% ../nbs/api/13_train_sae.ipynb 18
 @patch
 def enter_stage(self: SAETrainer, i: int):
     "Set up stage `i`: trainable parameters, DDP wrappers, fresh optimisers and schedules, EMA decay."
@@ -149,7 +139,7 @@ def jump_to_stage(self: SAETrainer, i: int):
     "For benchmarks: make the next `train_step()` the first step of stage `i` (the weights stay as they are)."
     self.enter_stage(i); self.step = self.stage_start
 
-# %% ../nbs/api/13_train_sae.ipynb 25
+# %% ../nbs/api/13_train_sae.ipynb 22
 @patch
 def _micro_steps(self: SAETrainer, st, s: int, tau) -> tuple:
     "Forward and backward of the step's micro-batches: (loss terms averaged over them, micro-batches kept for D's step)."
@@ -181,11 +171,10 @@ def _micro_steps(self: SAETrainer, st, s: int, tau) -> tuple:
         for key, v in logs.items(): terms[key] = terms.get(key, 0.0) + v.detach().float() / self.accum
     return terms, kept
 
-# %% ../nbs/api/13_train_sae.ipynb 26
+# %% ../nbs/api/13_train_sae.ipynb 23
 @patch
 def train_step(self: SAETrainer) -> dict:
     "One optimiser step (all micro-batches, autoencoder and discriminator, EMA); returns this rank's loss terms."
-    from dino_sae.autoencoder import tau_at
     i = self.stage_at(self.step)
     if i != self.stage_index: self.enter_stage(i)
     st, s, cfg = self.stage, self.step - self.stage_start, self.cfg
@@ -211,7 +200,7 @@ def train_step(self: SAETrainer) -> dict:
     if tau is not None: vals["tau"] = tau
     return vals
 
-# %% ../nbs/api/13_train_sae.ipynb 28
+# %% ../nbs/api/13_train_sae.ipynb 25
 @patch
 def _disc_step_regenerated(self: SAETrainer, kept: list, st) -> dict:
     "D's gradients on fresh reconstructions by the just-updated autoencoder (no noise, eval mode), clamped and 8-bit (RAE)."
@@ -231,7 +220,7 @@ def _disc_step_regenerated(self: SAETrainer, kept: list, st) -> dict:
     finally: self.model.train()
     return as_floats(terms)
 
-# %% ../nbs/api/13_train_sae.ipynb 34
+# %% ../nbs/api/13_train_sae.ipynb 31
 @patch
 def weights(self: SAETrainer) -> dict:
     w = dict(model=self.model.state_dict(), ema=self.ema.state_dict())
@@ -249,7 +238,7 @@ def training_state(self: SAETrainer) -> dict:
 def checkpoint_meta(self: SAETrainer) -> dict:
     return dict(stage=self.stage.name if self.stage_index >= 0 else None, stage_index=self.stage_index)
 
-# %% ../nbs/api/13_train_sae.ipynb 35
+# %% ../nbs/api/13_train_sae.ipynb 32
 @patch
 def restore(self: SAETrainer, ck, s: dict):
     "The model and D of checkpoint `ck`; the stage of its step, with the optimisers' state when saved in that stage."
@@ -262,12 +251,11 @@ def restore(self: SAETrainer, ck, s: dict):
         if self.dopt is not None and s["disc_optimizer"] is not None:
             self.dopt.load_state_dict(s["disc_optimizer"]); self.dsched.load_state_dict(s["disc_scheduler"])
 
-# %% ../nbs/api/13_train_sae.ipynb 37
+# %% ../nbs/api/13_train_sae.ipynb 34
 @patch
 def val_batch(self: SAETrainer, n: int = 8) -> torch.Tensor:
     "The fixed images of the reconstruction grids: the first `n` of the eval split, unflipped."
     if self._val is None:
-        from dino_sae.data import dataset_from_config
         ds = dataset_from_config(self.cfg.data, "val", hflip=False)
         self._val = torch.stack([ds[i][0] for i in range(min(n, len(ds)))])
     return self._val
@@ -287,7 +275,7 @@ def reconstruct(self: SAETrainer, x: torch.Tensor, ema: bool = True) -> torch.Te
         return out["recon"].float().clamp(-1, 1)
     finally: self.model.train(was)
 
-# %% ../nbs/api/13_train_sae.ipynb 38
+# %% ../nbs/api/13_train_sae.ipynb 35
 @patch
 def save_images(self: SAETrainer) -> Optional[dict]:
     "Reconstruction grid (originals above, EMA reconstructions below) and its PSNR; rank 0."
@@ -299,38 +287,13 @@ def save_images(self: SAETrainer) -> Optional[dict]:
     self.logger.log(self.step, stage=self.stage.name, kind="val", **m)
     return m
 
-# %% ../nbs/api/13_train_sae.ipynb 40
+# %% ../nbs/api/13_train_sae.ipynb 37
 def train_sae(cfg: Config, run_dir=None, device=None, max_steps: Optional[int] = None, resume: bool = True,
               progress: bool = True) -> Path:
     "Train (or resume) the autoencoder of `cfg` in this process (one rank of torchrun, or alone); returns the run folder."
     with SAETrainer(cfg, run_dir, device=device, resume=resume, progress=progress) as t: return t.fit(max_steps)
 
-# %% ../nbs/api/13_train_sae.ipynb 41
-def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
-    "`(DINOSAE in eval mode, cfg)` from a `train_sae` run folder (newest complete checkpoint, or `checkpoint`)."
-    from dino_sae import assets
-    from dino_sae.autoencoder import DINOSAE
-    run_dir = Path(run_dir)
-    if not (run_dir / "config.yaml").is_file(): raise FileNotFoundError(f"{run_dir}: no config.yaml (not a train_sae run folder)")
-    cfg = Config.from_yaml(run_dir / "config.yaml")
-    ck = Path(checkpoint) if checkpoint is not None else latest_checkpoint(run_dir / "checkpoints")
-    if ck is None: raise FileNotFoundError(f"{run_dir}: no complete checkpoint under checkpoints/ (has the run saved one?)")
-    man = json.loads((ck / "manifest.json").read_text())
-    if man.get("meta", {}).get("kind", "sae") != "sae": raise ValueError(f"{ck} is a {man['meta']['kind']!r} checkpoint, not an autoencoder's")
-    n = len(assets.RESOLVED)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = DINOSAE(cfg, policy="random")                  # every weight comes from the checkpoint
-    del assets.RESOLVED[n:]
-    model.load_state_dict(load_weights(ck, "model"))
-    if ema:
-        missing, unexpected = model.load_state_dict(load_weights(ck, "ema"), strict=False)
-        if unexpected: raise KeyError(f"{ck}/ema.safetensors: keys not in the model: {unexpected[:5]}")
-    model.requires_grad_(False).eval().to(device)
-    model.run_dir, model.checkpoint, model.ema_weights = run_dir, ck, ema
-    return model, cfg
-
-# %% ../nbs/api/13_train_sae.ipynb 43
+# %% ../nbs/api/13_train_sae.ipynb 39
 SAE_EXAMPLES = [
     "python -m dino_sae.train_sae --config smoke                 # a quick check on the embedded images (CPU)",
     "python -m dino_sae.train_sae --config tiny --run-dir runs/tiny/sae",

@@ -15,9 +15,10 @@ from fastcore.basics import patch
 from .config import Config, ConfigError, validate
 from .distributed import (EpochLoader, all_reduce_mean, barrier, broadcast_object, cleanup, get_rank, is_dist,
                                   is_main, reduce_mean_dict, seed_all, setup, unwrap)
-from .checkpoint import (Checkpoint, RunLock, RunLogger, atomic_write, git_commit, list_checkpoints, load_checkpoint,
-                                 new_run_dir, resumable_checkpoint, run_info, save_checkpoint, set_aside_checkpoints,
-                                 set_rng_state, step_dir_name, update_run_json)
+from .runfolder import atomic_write, list_checkpoints, step_dir_name
+from .runlog import RunLogger, git_commit, new_run_dir, run_info, update_run_json
+from .checkpoint import (Checkpoint, RunLock, load_checkpoint, resumable_checkpoint, save_checkpoint, set_aside_checkpoints,
+                                 set_rng_state)
 
 # %% auto 0
 __all__ = ['lr_factor', 'micro_batch_size', 'NonFiniteLoss', 'check_finite', 'dump_grads', 'PreflightError', 'preflight',
