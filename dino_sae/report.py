@@ -14,7 +14,8 @@ from .runs import (ABLATIONS, report_runs, run_kind, stage_end_checkpoints, pre_
 
 # %% auto 0
 __all__ = ['OFFLINE_NOTE', 'RECIPE_CARD_NOTE', 'get_slot', 'slot_run', 'compare_table', 'to_markdown', 'to_csv',
-           'write_recipe_card', 'evaluate_report', 'collect_results', 'report_plan', 'run_report', 'main']
+           'write_recipe_card', 'evaluate_report', 'metric_value', 'collect_results', 'report_plan', 'run_report',
+           'main']
 
 # %% ../nbs/api/17_report.ipynb 6
 def get_slot(results: dict, slot: str):
@@ -131,8 +132,8 @@ def _done(run_dir, tag: str, checkpoint) -> bool:
 
 # %% ../nbs/api/17_report.ipynb 21
 def _evaluate_once(rd, tag: str, ck, log=print, device="cpu", **kw):
-    "Evaluate checkpoint `ck` of run `rd` as `tag` (`kw`: `dino_sae.metrics.evaluate_run`'s), unless it is done."
-    from dino_sae.metrics import evaluate_run, write_metrics
+    "Evaluate checkpoint `ck` of run `rd` as `tag` (`kw`: `dino_sae.evaluate.evaluate_run`'s), unless it is done."
+    from dino_sae.evaluate import evaluate_run, write_metrics
     if _done(rd, tag, ck): return log(f"  {rd.name}/{tag}: done")
     same = [t for t, e in _metrics(rd).items() if Path(e.get("meta", {}).get("checkpoint", "")).name == ck.name
             and not t.startswith(("curve-", "probe-")) and not kw.get("decode_scales") and "cfg_scale" not in kw] \
@@ -178,7 +179,7 @@ def _evaluate_variants(rd, num_samples: Optional[int], log=print, device="cpu"):
     "The main generator's samples decoded by the pre-noise decoder, and drawn with each sphere sampler."
     import dataclasses, warnings
     from dino_sae.runfolder import latest_checkpoint
-    from dino_sae.metrics import evaluate_generator, write_metrics
+    from dino_sae.evaluate import evaluate_generator, write_metrics
     from dino_sae.autoencoder import load_autoencoder
     from dino_sae.dit import load_generator
     last = latest_checkpoint(rd / "checkpoints")
@@ -224,7 +225,10 @@ _SAE_KEYS = ("rfid", "psnr", "ssim", "lpips", "cos", "fd_offline", "class_acc_of
 _DIT_KEYS = ("gfid", "is", "kid", "precision", "recall", "fd_offline", "class_acc_offline")
 
 def _pick(summary: dict, keys) -> dict: return {k: summary.get(k) for k in keys if k in summary}
-def _val(v): return v.get("value") if isinstance(v, dict) else v
+def metric_value(v):
+    "The number of a result: a bare number, a `Metric` in its `metrics.json` form `{value, kind, ...}`, or None."
+    return v.get("value") if isinstance(v, dict) else v
+
 def _step(e: dict) -> int: return int(Path(e["meta"]["checkpoint"]).name.split("-")[-1])
 def _pct(v):
     "A fraction as a percentage, keeping a labelled value's label (e.g. measured with random weights)."
@@ -249,7 +253,8 @@ def _collect_autoencoder(res: dict, name: str, ev: dict):
     for tag, e in ev.items():
         p = e["summary"].get("probe")
         if p and (tag.startswith("probe-") or tag == "final"):
-            curve.append(dict(step=_step(e), student_top1=100 * _val(p["student"]["top1"]), teacher_top1=100 * _val(p["teacher"]["top1"])))
+            curve.append(dict(step=_step(e), student_top1=100 * metric_value(p["student"]["top1"]),
+                              teacher_top1=100 * metric_value(p["teacher"]["top1"])))
     res["probe_curve"] = sorted(curve, key=lambda r: r["step"])
 
 # %% ../nbs/api/17_report.ipynb 33
@@ -264,7 +269,7 @@ def _collect_generator(node: dict, ev: dict):
         node["decode_scale"] = ev["main"]["summary"].get("decode_scale")
     for tag, slot in _DIT_VARIANTS:
         if tag in ev: node[slot] = ev[tag]["summary"].get("gfid")
-    curve = [dict(step=_step(e), fd=_val(e["summary"].get("gfid")), fd_offline=e["summary"].get("fd_offline"))
+    curve = [dict(step=_step(e), fd=metric_value(e["summary"].get("gfid")), fd_offline=e["summary"].get("fd_offline"))
              for tag, e in ev.items() if tag.startswith("curve-")]
     node["curve"] = sorted(curve, key=lambda r: r["step"])
 
@@ -366,7 +371,7 @@ def main(argv=None):
     if bad: fail(prog, f"--only: unknown run(s) {', '.join(bad)}; choose among {', '.join(t.name for t in trained)}")
     try: check_config_spec(a.preset)
     except ConfigError as e: fail(prog, str(e).replace("--config", "--preset"))
-    from dino_sae.metrics import resolve_fid_reference
+    from dino_sae.fidelity import resolve_fid_reference
     with one_line_errors(prog):
         resolve_fid_reference(load_config(a.preset))     # paper presets: the ADM batch must be there before days of training
         run_report(a.preset, a.out, a.data_dir, only, a.figures_dir)
