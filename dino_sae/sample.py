@@ -14,7 +14,7 @@ import torch
 
 from . import rfm
 from . import distributed
-from .checkpoint import atomic_write, fsync_path, sha256_of
+from .runfolder import atomic_write, fsync_path, sha256_of
 from .config import ConfigError, apply_overrides
 from .data import to_uint8
 from .sphere import default_radius
