@@ -26,7 +26,7 @@ from .training import Trainer, as_floats, check_finite, cli_config, cli_parser, 
 from .train_sae import train_sae
 
 # %% auto 0
-__all__ = ['DIT_EXAMPLES', 'LatentSource', 'latent_statistics', 'DiTTrainer', 'dit_lr_schedule', 'train_dit', 'main',
+__all__ = ['DIT_EXAMPLES', 'LatentSource', 'latent_statistics', 'dit_lr_schedule', 'DiTTrainer', 'train_dit', 'main',
            'load_generator']
 
 # %% ../nbs/api/14_train_dit.ipynb 6
@@ -61,6 +61,14 @@ def latent_statistics(source: LatentSource, dataset, batch_size: int, batches: i
                 latent_shape=list(shape))
 
 # %% ../nbs/api/14_train_dit.ipynb 8
+def dit_lr_schedule(dt, steps_per_epoch: int, total_steps: int):
+    "The LR multiplier of step s for a `DiTTrainConfig` (RAE's `build_scheduler`: decay from `decay_start_epoch` to `decay_end_epoch`)."
+    end = None if dt.decay_end_epoch is None else epochs_to_steps(dt.decay_end_epoch, steps_per_epoch)
+    return functools.partial(lr_factor, total=total_steps, warmup=dt.warmup_steps, schedule=dt.lr_schedule,
+                             min_ratio=dt.final_lr / dt.lr, decay_start=epochs_to_steps(dt.decay_start_epoch, steps_per_epoch),
+                             decay_end=end)
+
+# %% ../nbs/api/14_train_dit.ipynb 11
 class DiTTrainer(Trainer):
     "One generator run: frozen autoencoder, latents, DiT, EMA, optimiser, run folder; `train_step()` and `fit()`."
     kind, image_name = "dit", "samples"
@@ -69,7 +77,7 @@ class DiTTrainer(Trainer):
         super().__init__(cfg, run_dir, device=device, resume=resume, write=write, progress=progress, sae_run=sae_run,
                          autoencoder=autoencoder, stats_batches=stats_batches)
 
-# %% ../nbs/api/14_train_dit.ipynb 9
+# %% ../nbs/api/14_train_dit.ipynb 12
 @patch
 def prepare(self: DiTTrainer, sae_run=None, autoencoder: Optional[nn.Module] = None, stats_batches: int = 16):
     "The frozen autoencoder: the EMA model of run `sae_run`, or `autoencoder`."
@@ -87,7 +95,7 @@ def prepare(self: DiTTrainer, sae_run=None, autoencoder: Optional[nn.Module] = N
     if ae_cfg.data.image_size != self.cfg.data.image_size:
         warnings.warn(f"data.image_size {self.cfg.data.image_size} differs from the autoencoder's {ae_cfg.data.image_size}")
 
-# %% ../nbs/api/14_train_dit.ipynb 11
+# %% ../nbs/api/14_train_dit.ipynb 14
 @patch
 def build(self: DiTTrainer):
     "Training data and latents' source, the generator (`_generator`), loader, steps, AdamW and its schedule."
@@ -109,7 +117,7 @@ def build(self: DiTTrainer):
                      betas=tuple(dt.betas), weight_decay=dt.weight_decay)
     self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, dit_lr_schedule(dt, self.steps_per_epoch, self.total_steps))
 
-# %% ../nbs/api/14_train_dit.ipynb 12
+# %% ../nbs/api/14_train_dit.ipynb 15
 @patch
 def _generator(self: DiTTrainer):
     "The generator, its EMA, speed features, DDP/FSDP2 wrapping and the flow objective."
@@ -129,7 +137,7 @@ def _generator(self: DiTTrainer):
     if self.fsdp: wrap_model(self.ema.module, env, fsdp=True, shard=self.ema.module.blocks_list())
     self.objective = objective_from_config(cfg, null_class=self.gen.null_class)
 
-# %% ../nbs/api/14_train_dit.ipynb 14
+# %% ../nbs/api/14_train_dit.ipynb 17
 @patch
 def checkpoint_parts(self: DiTTrainer) -> tuple: return [self.gen, self.ema.module], list(self.gen.parameters())
 
@@ -153,7 +161,7 @@ def stage_name(self: DiTTrainer) -> str: return self.cfg.flow.kind
 @patch(as_prop=True)
 def image_every(self: DiTTrainer) -> int: return self.cfg.dit.sample_every
 
-# %% ../nbs/api/14_train_dit.ipynb 16
+# %% ../nbs/api/14_train_dit.ipynb 21
 @patch
 def train_step(self: DiTTrainer) -> dict:
     "One optimiser step of the generator (all micro-batches) and the EMA update; returns this rank's loss terms."
@@ -179,7 +187,7 @@ def train_step(self: DiTTrainer) -> dict:
     self.ema.update(self.gen)
     return self._end_step(vals, t0)
 
-# %% ../nbs/api/14_train_dit.ipynb 18
+# %% ../nbs/api/14_train_dit.ipynb 24
 @patch
 def weights(self: DiTTrainer) -> dict: return dict(model=full_state_dict(self.gen), ema=self.ema.state_dict())
 @patch
@@ -194,7 +202,7 @@ def restore(self: DiTTrainer, ck, s: dict):
     load_optimizer_state(self.opt, self.gen, s["optimizer"])
     self.sched.load_state_dict(s["scheduler"])
 
-# %% ../nbs/api/14_train_dit.ipynb 20
+# %% ../nbs/api/14_train_dit.ipynb 28
 @patch
 @torch.no_grad()
 def sample(self: DiTTrainer, n: int = 8, seed: Optional[int] = None, ema: bool = True) -> torch.Tensor:
@@ -215,18 +223,10 @@ def save_images(self: DiTTrainer):
     x = self.sample(8)
     if is_main(): self._write_grid("samples_ema", x, 8)
 
-# %% ../nbs/api/14_train_dit.ipynb 22
-def dit_lr_schedule(dt, steps_per_epoch: int, total_steps: int):
-    "The LR multiplier of step s for a `DiTTrainConfig` (RAE's `build_scheduler`: decay from `decay_start_epoch` to `decay_end_epoch`)."
-    end = None if dt.decay_end_epoch is None else epochs_to_steps(dt.decay_end_epoch, steps_per_epoch)
-    return functools.partial(lr_factor, total=total_steps, warmup=dt.warmup_steps, schedule=dt.lr_schedule,
-                             min_ratio=dt.final_lr / dt.lr, decay_start=epochs_to_steps(dt.decay_start_epoch, steps_per_epoch),
-                             decay_end=end)
-
-# %% ../nbs/api/14_train_dit.ipynb 25
+# %% ../nbs/api/14_train_dit.ipynb 30
 _all_ = ["load_generator"]
 
-# %% ../nbs/api/14_train_dit.ipynb 26
+# %% ../nbs/api/14_train_dit.ipynb 31
 def train_dit(cfg: Config, run_dir=None, sae_run=None, device=None, max_steps: Optional[int] = None, resume: bool = True,
               progress: bool = True, autoencoder: Optional[nn.Module] = None) -> Path:
     "Train (or resume) the generator of `cfg` on the latents of the autoencoder of run `sae_run` ('train': train it first)."
@@ -236,7 +236,7 @@ def train_dit(cfg: Config, run_dir=None, sae_run=None, device=None, max_steps: O
     with DiTTrainer(cfg, run_dir, sae_run=sae_run, autoencoder=autoencoder, device=device, resume=resume,
                     progress=progress) as t: return t.fit(max_steps)
 
-# %% ../nbs/api/14_train_dit.ipynb 28
+# %% ../nbs/api/14_train_dit.ipynb 33
 DIT_EXAMPLES = [
     "python -m dino_sae.train_dit --config smoke --sae-run train        # trains the smoke autoencoder first",
     "python -m dino_sae.train_dit --config tiny --sae-run runs/tiny/sae --run-dir runs/tiny/dit",
