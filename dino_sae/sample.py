@@ -197,7 +197,13 @@ def shard_file(parts, k: int) -> Path: return Path(parts) / f"shard-{k:05d}.npz"
 def companion_json(out) -> Path: return Path(out).with_suffix(".json")
 
 # %% ../nbs/api/19_sample.ipynb 41
-def load_shard(path, fingerprint: str, start: int, stop: int, num_classes: int, seed: int) -> Optional[dict]:
+def load_shard(path,                      # the shard's .npz
+               fingerprint: str,          # of the settings it must have been written with
+               start: int,                # the first sample index it must hold
+               stop: int,                 # one past the last
+               num_classes: int,          # with `seed`, what its labels must be
+               seed: int,                 # the base seed
+              ) -> Optional[dict]:        # its arrays, or None: draw it again
     """The arrays of a finished shard after checking them: None when it is missing or damaged (it is drawn
     again), an error when it was written with other settings (never mixed)."""
     p = Path(path)
@@ -251,7 +257,14 @@ def _prepare(out: Path, parts: Path, ident: dict, fp: str):
     return None
 
 # %% ../nbs/api/19_sample.ipynb 49
-def _assemble(out: Path, parts: Path, ranges: list, fp: str, num_classes: int, seed: int, record: dict, keep_shards: bool) -> dict:
+def _assemble(out: Path,                 # the .npz to write
+              parts: Path,               # the folder of the finished shards
+              ranges: list,              # (start, stop) of every shard
+              fp: str,                   # the settings' fingerprint every shard must carry
+              num_classes: int, seed: int,
+              record: dict,              # what the companion JSON says besides the file's own facts
+              keep_shards: bool,         # keep `parts` afterwards
+             ) -> dict:                  # the companion JSON's record
     "Rank 0: stream the verified shards into `out` and write its companion JSON first."
     def blocks():
         for k, (a, b) in enumerate(ranges):
@@ -286,8 +299,14 @@ def _draw_shard(autoencoder, generator, settings: SampleSettings, start: int, st
         bar.update(len(imgs[-1]))
     return dict(arr_0=torch.cat(imgs).permute(0, 2, 3, 1).contiguous().numpy(), labels=s["label"].numpy(), index=s["index"].numpy())
 
-def _draw_missing(autoencoder, generator, settings: SampleSettings, parts: Path, ranges: list, fp: str, num_classes: int,
-                  shape, device, progress: bool):
+def _draw_missing(autoencoder, generator, settings: SampleSettings,
+                  parts: Path,           # the folder the shards go to
+                  ranges: list,          # (start, stop) of every shard
+                  fp: str,               # the settings' fingerprint, written into each shard
+                  num_classes: int,
+                  shape,                 # the latent shape (C, h, w)
+                  device,                # where to sample
+                  progress: bool):       # a progress bar on rank 0
     "Draw and write this rank's shards (`k mod W == rank`) that are not finished yet."
     from tqdm import tqdm
     r, W = distributed.get_rank(), distributed.get_world_size()
