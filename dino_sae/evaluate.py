@@ -12,19 +12,20 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .checkpoint import atomic_write, git_commit, package_versions
+from .autoencoder import load_autoencoder
 from .cli import parser
 from .config import Config
-from .autoencoder import load_autoencoder
 from .data import ImageFolderDataset, dataset_from_config, dataset_root, from_uint8, has_image_files, psnr, to_uint8
+from .dit import load_generator
 from .distributed import (all_gather_cat, barrier, cleanup, env_from_group, gather_objects, get_rank, get_world_size,
                           is_main, setup, unwrap)
 from .fidelity import (INCEPTION, OFFLINE_FE, ReferenceMissing, UInt8Images, fidelity_metrics, is_npz, load_reference_npz,
                        load_samples_npz, quality_extractors, resolve_fid_reference)
-from .dit import load_generator
 from .metrics import Metric, MetricUnavailable, balanced_subset, linear_probe, lpips_distance, lpips_model, ssim, summarize
 from .offline_classifier import classifier_accuracy, offline_classifier
 from .rfm import sampler_kwargs_from_config
+from .runfolder import atomic_write
+from .runlog import git_commit, package_versions
 from .sample import (DECODE_SCALES, SampleSettings, assignment_protocol, class_balanced_assignment, decode_uint8,
                      resolve_decode_scale, sample_latents)
 from .sphere import default_radius
