@@ -193,7 +193,7 @@ def _recon_summary(st: dict, fid: dict, acc, acc_gt, pr: Optional[dict], rnd: bo
                 probe=None if pr is None else {k: {m: _random_labelled(pr[k][m], rnd, f"linear-probe {m} of the {k}") for m in ("top1", "top5")}
                                                for k in ("teacher", "student")})
 
-# %% ../nbs/api/16a_evaluate.ipynb 17
+# %% ../nbs/api/16a_evaluate.ipynb 18
 def _recon_protocol(cfg, ds, split: str, idx: list, folder: Path, st: dict, lpips_info: dict, rnd: bool, fid: dict,
                     missing: Optional[dict], acc_why: Optional[str], pr: Optional[dict], bs: int, device, t0: float) -> dict:
     "How every number of a reconstruction evaluation was measured."
@@ -212,7 +212,7 @@ def _recon_protocol(cfg, ds, split: str, idx: list, folder: Path, st: dict, lpip
         linear_probe=None if pr is None else pr["protocol"], world_size=get_world_size(), device=str(device), batch_size=bs,
         seconds=round(time.time() - t0, 1))
 
-# %% ../nbs/api/16a_evaluate.ipynb 18
+# %% ../nbs/api/16a_evaluate.ipynb 19
 @torch.no_grad()
 def evaluate_autoencoder(model, cfg, out_dir, *, tag: str = "final", split: Optional[str] = None,
                          num_images: Optional[int] = None, batch_size: Optional[int] = None, device="cpu",
@@ -242,7 +242,7 @@ def evaluate_autoencoder(model, cfg, out_dir, *, tag: str = "final", split: Opti
                 details=dict(psnr=st["psnr"], ssim=st["ssim"], lpips=st["lpips"], cos=st["cos"],
                              fd={k: v["fd"] for k, v in fid.items()}, probe=pr and {k: pr[k] for k in ("teacher", "student")}))
 
-# %% ../nbs/api/16a_evaluate.ipynb 20
+# %% ../nbs/api/16a_evaluate.ipynb 21
 @torch.no_grad()
 def mean_token_norm(sae, cfg, n: int = 64, device="cpu") -> float:
     "The mean token norm of the autoencoder's latents on `n` class-balanced eval images (the decode scale when the config leaves it None)."
@@ -269,7 +269,7 @@ def generate_samples(generator, sae, cfg, folders: dict, *, num_samples: int, nu
         if verbose: print(f"samples: {min(b + batch_size, len(a['index']))}/{len(a['index'])} (rank {get_rank()})", file=sys.stderr)
     return dict(sampler=kw, latent_shape=list(shape), radius=R)
 
-# %% ../nbs/api/16a_evaluate.ipynb 22
+# %% ../nbs/api/16a_evaluate.ipynb 23
 def _draw_for_evaluation(generator, sae, cfg, out_dir, tag: str, N: Optional[int], decode_scale, decode_scales, cfg_scale,
                          seed: Optional[int], bs: int, device, verbose: bool) -> Optional[dict]:
     "Draw the samples into one PNG folder per decode scale; what was drawn, on rank 0 (None elsewhere)."
@@ -290,7 +290,7 @@ def _draw_for_evaluation(generator, sae, cfg, out_dir, tag: str, N: Optional[int
                 written={f"{s:g}" if s is not None else "none": str(f) for s, f in folders.items()},
                 assignment=assignment_protocol(N, K, seed), samples=None)
 
-# %% ../nbs/api/16a_evaluate.ipynb 23
+# %% ../nbs/api/16a_evaluate.ipynb 24
 def _samples_for_evaluation(generator, cfg, samples, N, decode_scale, decode_scales, cfg_scale, seed) -> Optional[dict]:
     "The images of a samples `.npz` to score instead of sampling, and what its record says; on rank 0 (None elsewhere)."
     if decode_scales or N or cfg_scale is not None or decode_scale is not None or seed is not None:
@@ -310,7 +310,7 @@ def _samples_for_evaluation(generator, cfg, samples, N, decode_scale, decode_sca
                 assignment=rec.get("assignment") or dict(num_samples=N, labels="arr_1 of the file" if sf["labels"] is not None else "unknown"),
                 samples=dict(file=str(samples), record=sf["record"]))
 
-# %% ../nbs/api/16a_evaluate.ipynb 25
+# %% ../nbs/api/16a_evaluate.ipynb 26
 def _against(rdesc: dict, extractor: str) -> str:
     "One line: what a number was measured against, in which features."
     where = {"npz": f"the .npz {rdesc.get('path')}", "folder": f"the image folder {rdesc.get('path')}",
@@ -336,7 +336,7 @@ def _reference_for(cfg, reference, offline: bool):
     ds = dataset_from_config(cfg.data, cfg.eval.rfid_split, hflip=False)
     return UInt8Images(ds), dict(kind="eval split images", split=cfg.eval.rfid_split, root=str(ds.root), n=len(ds))
 
-# %% ../nbs/api/16a_evaluate.ipynb 26
+# %% ../nbs/api/16a_evaluate.ipynb 28
 def _score_scales(src: dict, cfg, reference, ref_desc: dict, bs: int, device) -> tuple:
     "Every extractor's metrics and the offline class accuracy at every decode scale of `src`."
     exts, missing = quality_extractors(_metric_policy(cfg))
@@ -354,7 +354,7 @@ def _score_scales(src: dict, cfg, reference, ref_desc: dict, bs: int, device) ->
         per_scale[s] = res
     return per_scale, refs, exts, missing, acc_why
 
-# %% ../nbs/api/16a_evaluate.ipynb 28
+# %% ../nbs/api/16a_evaluate.ipynb 30
 def _sweep(per_scale: dict, refs: dict) -> list:
     "Per decode scale: gFID (Inception only), the offline Fréchet distance and class accuracy."
     inc_a = _against(refs[INCEPTION], INCEPTION) if INCEPTION in refs else None
@@ -381,7 +381,7 @@ def _generation_summary(per_scale: dict, refs: dict, src: dict, ref_desc: dict) 
                                       **{"is": "no reference: the generated set only"}),
                 reference=dict(ref_desc, extractor=ext))
 
-# %% ../nbs/api/16a_evaluate.ipynb 29
+# %% ../nbs/api/16a_evaluate.ipynb 32
 def _generation_protocol(cfg, src: dict, refs: dict, exts: list, missing: Optional[dict], acc_why: Optional[str],
                          inc: bool, device, t0: float) -> dict:
     "How every number of a generation evaluation was measured."
@@ -400,7 +400,7 @@ def _generation_protocol(cfg, src: dict, refs: dict, exts: list, missing: Option
                      class_accuracy=acc_why or "offline classifier's top-1 on the samples vs the class they were generated for"),
         world_size=get_world_size(), device=str(device), seed=src["seed"], seconds=round(time.time() - t0, 1))
 
-# %% ../nbs/api/16a_evaluate.ipynb 30
+# %% ../nbs/api/16a_evaluate.ipynb 33
 def evaluate_generator(generator, sae, cfg, out_dir, *, tag: str = "main",
                        num_samples: Optional[int] = None,      # samples to draw (default: eval.gen_samples)
                        reference=None,                         # gFID/P/R reference (default: `resolve_fid_reference`)
@@ -425,7 +425,7 @@ def evaluate_generator(generator, sae, cfg, out_dir, *, tag: str = "main",
     return dict(summary=_generation_summary(per_scale, refs, src, ref_desc),
                 protocol=_generation_protocol(cfg, src, refs, exts, missing, acc_why, inc, device, t0), details=details)
 
-# %% ../nbs/api/16a_evaluate.ipynb 32
+# %% ../nbs/api/16a_evaluate.ipynb 35
 def _json_default(o):
     if isinstance(o, Metric): return o.to_json()
     if isinstance(o, (np.floating, np.integer)): return o.item()
@@ -449,7 +449,7 @@ def write_metrics(run_dir, kind: str, tag: str, result: dict, meta: Optional[dic
     atomic_write(p, json.dumps(data, indent=1, default=_json_default))
     return p
 
-# %% ../nbs/api/16a_evaluate.ipynb 35
+# %% ../nbs/api/16a_evaluate.ipynb 38
 def _run_meta(run_dir: Path, model, ema: bool, info: dict, extra_runs: Sequence = ()) -> dict:
     "What was evaluated: the checkpoint, the assets of the run (and of the runs it uses), the random ones named, the code's version."
     assets = list(info.get("assets", []))
@@ -462,7 +462,7 @@ def _run_meta(run_dir: Path, model, ema: bool, info: dict, extra_runs: Sequence 
                                     "pipeline, not the paper's models") if rand else None,
                 evaluated_with=dict(git=git_commit(), versions=package_versions(), argv=sys.argv[1:]))
 
-# %% ../nbs/api/16a_evaluate.ipynb 37
+# %% ../nbs/api/16a_evaluate.ipynb 40
 def _evaluate_sae_run(run_dir: Path, info: dict, *, tag, checkpoint, ema, device, num, batch_size, probe, probe_train_images,
                       verbose, **_) -> tuple:
     model, cfg = load_autoencoder(run_dir, ema=ema, device=device, checkpoint=checkpoint)
@@ -488,7 +488,7 @@ def _generation_options(kw: dict) -> dict:
     return dict(num_samples=kw["num"], reference=kw["reference"], decode_scale=kw["decode_scale"], decode_scales=kw["decode_scales"],
                 cfg_scale=kw["cfg_scale"], batch_size=kw["batch_size"], device=kw["device"], verbose=kw["verbose"])
 
-# %% ../nbs/api/16a_evaluate.ipynb 38
+# %% ../nbs/api/16a_evaluate.ipynb 41
 def evaluate_run(run_dir, *, tag: Optional[str] = None,       # the evaluation's name in metrics.json (default: final / main / samples)
                  checkpoint=None,                              # checkpoint folder (default: the newest complete one)
                  ema: bool = True,                             # the EMA weights (else the raw ones)
@@ -522,7 +522,7 @@ def evaluate_run(run_dir, *, tag: Optional[str] = None,       # the evaluation's
     if write: write_metrics(run_dir, kind, tag, res, meta)
     return dict(res, meta=meta, kind=kind, tag=tag)
 
-# %% ../nbs/api/16a_evaluate.ipynb 40
+# %% ../nbs/api/16a_evaluate.ipynb 43
 def _floats(s: str) -> list:
     if s in ("paper", "default"): return [float(v) for v in DECODE_SCALES]
     return [float(v) for v in s.split(",") if v.strip()]
@@ -554,7 +554,7 @@ def _parser():
     ap.add_argument("--quiet", action="store_true")
     return ap
 
-# %% ../nbs/api/16a_evaluate.ipynb 41
+# %% ../nbs/api/16a_evaluate.ipynb 45
 def main(argv=None):
     "`python -m dino_sae.evaluate --run RUN_DIR` (also `python -m dino_sae.metrics`): evaluate a run and write its metrics.json (torchrun-ready)."
     a = _parser().parse_args(argv)
