@@ -315,7 +315,7 @@ def _against(rdesc: dict, extractor: str) -> str:
     "One line: what a number was measured against, in which features."
     where = {"npz": f"the .npz {rdesc.get('path')}", "folder": f"the image folder {rdesc.get('path')}",
              "npz images (arr_0)": f"the images (arr_0) of {rdesc.get('path')}",
-             "eval split images": f"the eval split's images ({rdesc.get('root')}/{rdesc.get('split')})"}.get(rdesc.get("kind"), str(rdesc))
+             "eval split images": f"the eval split's images ({rdesc.get('root')})"}.get(rdesc.get("kind"), str(rdesc))
     paper = rdesc.get("comparable_with_paper")
     return (f"{where}, {extractor} features" + ("; the paper's ADM protocol" if paper else
             "; not the paper's ADM reference batch: not comparable with its numbers"))

@@ -174,6 +174,14 @@ def _open_reference(reference, proto: dict) -> tuple:
     proto["reference"].update(keys=ref["keys"], n_images=None if ref["images"] is None else int(len(ref["images"])))
     return ref, (UInt8Images(ref["images"], layout="NHWC") if ref["images"] is not None else None)
 
+def _features(generated, reference, L: dict, on: dict, extract, proto: dict) -> tuple:
+    "(generated features, npz contents, reference images, reference features) for the metrics `on`, each layer extracted once."
+    gen = extract(generated, [L[m] for m in ("isc", "fid", "kid", "prc") if on[m]]) if any(on.values()) else {}
+    ref, ref_images = _open_reference(reference, proto)
+    stats = ref is not None and ref["mu"] is not None          # an ADM reference batch: FID from its mu/sigma
+    need = [L["fid"]] * (on["fid"] and not stats) + [L[m] for m in ("kid", "prc") if on[m]]
+    return gen, ref, ref_images, (extract(ref_images, need) if need and ref_images is not None else {})
+
 # %% ../nbs/api/15b_fidelity.ipynb 23
 def _fid_from(g, r, ref, reference, layer: str) -> tuple:
     "FID of generated features `g` against `ref`'s npz statistics, or the statistics of the reference features `r`."
@@ -232,16 +240,12 @@ def fidelity_metrics(generated,                                # folder, uint8 D
     Lp, same = default_layer(pfe, "prc"), pfe == feature_extractor
     ex = lambda inp, fe, layers, wp: extract_features(inp, fe, layers, weights_path=wp, batch_size=batch_size,
                                                       device=device, verbose=verbose)
-    want = [L["isc"]] * isc + [L["fid"]] * fid + [L["kid"]] * kid + [L["prc"]] * (prc and same)
-    gen = ex(generated, feature_extractor, want, weights_path) if want else {}
     notes = []
     proto = dict(generated=_describe_input(generated), reference=_describe_input(reference) if reference is not None else None,
                  feature_extractor=feature_extractor, layers={m: L[m] for m, on in (("isc", isc), ("fid", fid), ("kid", kid)) if on},
                  notes=notes)
-    ref, ref_images = _open_reference(reference, proto)
-    stats = ref is not None and ref["mu"] is not None          # an ADM reference batch: FID from its mu/sigma
-    need_ref = [L["fid"]] * (fid and not stats) + [L["kid"]] * kid + [L["prc"]] * (prc and same)
-    rf = ex(ref_images, feature_extractor, need_ref, weights_path) if need_ref and ref_images is not None else {}
+    gen, ref, ref_images, rf = _features(generated, reference, L, dict(isc=isc, fid=fid, kid=kid, prc=prc and same),
+                                         lambda inp, layers: ex(inp, feature_extractor, layers, weights_path), proto)
     parts = []
     if fid: parts.append(_fid_from(gen[L["fid"]], rf.get(L["fid"]), ref, reference, f"{feature_extractor} layer {L['fid']}"))
     if isc: parts.append(_isc_from(gen[L["isc"]], isc_splits))
