@@ -20,19 +20,11 @@ from .config import ConfigError
 
 # %% auto 0
 __all__ = ['RunFolderBusy', 'RunLock', 'holds_run_lock', 'rng_state', 'set_rng_state', 'save_checkpoint', 'Checkpoint',
-           'load_checkpoint', 'NoUsableCheckpoint', 'resumable_checkpoint', 'set_aside_checkpoints', 'EMA',
-           'CKPT_FORMAT', 'fsync_path', 'atomic_write', 'sha256_of', 'step_dir_name', 'list_checkpoints', 'is_kept',
-           'check_checkpoint', 'latest_checkpoint', 'CheckpointError', 'load_plain', 'load_weights', 'read_run_json',
-           'git_commit', 'package_versions', 'run_info', 'update_run_json', 'new_run_dir', 'RunLogger']
+           'load_checkpoint', 'NoUsableCheckpoint', 'resumable_checkpoint', 'set_aside_checkpoints', 'EMA']
 
 # %% ../nbs/api/12_checkpoint.ipynb 5
-from .runfolder import (
-    CKPT_FORMAT, fsync_path, atomic_write, sha256_of, step_dir_name, list_checkpoints, is_kept,
-    check_checkpoint, latest_checkpoint, CheckpointError, load_plain, load_weights, read_run_json)
-from .runlog import git_commit, package_versions, run_info, update_run_json, new_run_dir, RunLogger
-_all_ = ["CKPT_FORMAT", "fsync_path", "atomic_write", "sha256_of", "step_dir_name", "list_checkpoints", "is_kept",
-         "check_checkpoint", "latest_checkpoint", "CheckpointError", "load_plain", "load_weights", "read_run_json",
-         "git_commit", "package_versions", "run_info", "update_run_json", "new_run_dir", "RunLogger"]
+from .runfolder import (CKPT_FORMAT, fsync_path, atomic_write, sha256_of, step_dir_name, list_checkpoints,
+                                 is_kept, check_checkpoint, CheckpointError, load_plain)
 
 # %% ../nbs/api/12_checkpoint.ipynb 8
 class RunFolderBusy(ConfigError):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/api/16_probes.ipynb 3
 from __future__ import annotations
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -17,7 +17,7 @@ _all_ = ['DECODE_SCALES']   # re-exported: the paper's decode scales live beside
 
 # %% auto 0
 __all__ = ['rescale_tokens', 'angular_noise', 'token_cosine', 'robustness_probe', 'fit_token_pca', 'apply_token_pca', 'pca_maps',
-           'decode_scale_sweep', 'show_rows', 'DECODE_SCALES']
+           'decode_scale_sweep', 'DECODE_SCALES']
 
 # %% ../nbs/api/16_probes.ipynb 6
 rescale_tokens = project      # the magnitude probe (Fig. 5 c–f): `rescale_tokens(z, s)` sets every token of `z` to norm `s`
@@ -94,25 +94,3 @@ def decode_scale_sweep(decode: Callable, z: torch.Tensor, scales: Sequence[float
         y = decode(project(z, s))
         out[float(s)] = y.clamp(-1, 1) if clamp else y
     return out
-
-# %% ../nbs/api/16_probes.ipynb 19
-def _to_hwc(img: torch.Tensor):
-    a = img.detach().float().cpu()
-    if a.min() < 0: a = (a + 1) / 2                     # [-1, 1] images
-    a = a.clamp(0, 1)
-    if a.shape[0] == 1: a = a.expand(3, -1, -1)
-    return a.permute(1, 2, 0).numpy()
-
-def show_rows(rows: dict, max_cols: int = 8, size: float = 1.3, title: Optional[str] = None):
-    "A matplotlib figure with one row per entry of `rows` ({label: (B, 3, H, W) images in [-1, 1] or [0, 1]})."
-    import matplotlib.pyplot as plt
-    labels = list(rows)
-    cols = min(max_cols, max(len(v) for v in rows.values()))
-    fig, axes = plt.subplots(len(labels), cols, figsize=(size * cols, size * len(labels)), squeeze=False)
-    for r, k in enumerate(labels):
-        for c in range(cols):
-            ax = axes[r][c]; ax.axis("off")
-            if c < len(rows[k]): ax.imshow(_to_hwc(rows[k][c]), interpolation="nearest")
-        axes[r][0].text(-0.05, 0.5, k, transform=axes[r][0].transAxes, ha="right", va="center", fontsize=8)
-    if title: fig.suptitle(title)
-    return fig

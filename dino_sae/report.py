@@ -269,7 +269,7 @@ def _collect_generator(node: dict, ev: dict):
         node["decode_scale"] = ev["main"]["summary"].get("decode_scale")
     for tag, slot in _DIT_VARIANTS:
         if tag in ev: node[slot] = ev[tag]["summary"].get("gfid")
-    curve = [dict(step=_step(e), fd=metric_value(e["summary"].get("gfid")), fd_offline=e["summary"].get("fd_offline"))
+    curve = [dict(step=_step(e), fd=metric_value(e["summary"].get("gfid")), fd_offline=metric_value(e["summary"].get("fd_offline")))
              for tag, e in ev.items() if tag.startswith("curve-")]
     node["curve"] = sorted(curve, key=lambda r: r["step"])
 
