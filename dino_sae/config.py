@@ -325,7 +325,7 @@ _sources(RunConfig, **dict.fromkeys(("out_dir", "log_every", "ckpt_every", "keep
 # %% ../nbs/api/00_config.ipynb 42
 @dataclass
 class PerfConfig:
-    "Speed and memory features; none changes the maths beyond rounding (nbs/api/20_scale.ipynb tests each against the plain path)."
+    "Speed and memory features; none changes the maths beyond rounding (nbs/api/89_scale.ipynb tests each against the plain path)."
     compile: bool = False             # torch.compile the generator, the decoder and the stem [paper presets: on]
     compile_mode: Optional[Literal["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"]] = None
     checkpoint_dit: bool = False      # activation checkpointing per DiT block: recompute in backward, less memory
@@ -636,7 +636,7 @@ def _paper_v1() -> Config:
     ])
     c.flow = FlowConfig(kind="riemannian", lambda_rad=0.0)           # v1 radial penalty unknown [I]
     c.sampler = SamplerConfig(name="euler_proj", steps=50)           # v1: Euler + projection [S]
-    c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 20_scale]
+    c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 89_scale]
     return c
 
 # %% ../nbs/api/00_config.ipynb 77
@@ -651,7 +651,7 @@ def _paper_v2() -> Config:
     ])
     c.flow = FlowConfig(kind="riemannian", lambda_rad=0.1)           # best of Table 6 [V2]
     c.sampler = SamplerConfig(name="expmap", steps=50)               # Alg. 2 [V2]
-    c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 20_scale]
+    c.perf = PerfConfig(compile=True)                                 # [I: speed only; see 89_scale]
     return c
 
 # %% ../nbs/api/00_config.ipynb 80
