@@ -5,6 +5,7 @@
 # %% ../nbs/api/02_assets.ipynb 3
 from __future__ import annotations
 import glob, hashlib, os, socket, sys, warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -13,8 +14,8 @@ from torch import nn
 
 # %% auto 0
 __all__ = ['POLICIES', 'RESOLVED', 'TRUNK_FILES', 'LPIPS_BACKBONE_FILES', 'INCEPTION_FILES', 'RELEASE_FILES', 'RELEASE_REPO',
-           'AssetError', 'sha256_file', 'is_random', 'weights_dir', 'online', 'load_weights', 'trunk_file_patterns',
-           'resolve_trunk', 'resolve_lpips', 'resolve_inception', 'resolve_release', 'resolve']
+           'AssetError', 'sha256_file', 'unrecorded', 'is_random', 'weights_dir', 'online', 'load_weights',
+           'trunk_file_patterns', 'resolve_trunk', 'resolve_lpips', 'resolve_inception', 'resolve_release', 'resolve']
 
 # %% ../nbs/api/02_assets.ipynb 8
 POLICIES = ("require", "auto", "random")
@@ -36,11 +37,23 @@ def sha256_file(path) -> str:
     return _SHA_CACHE[key]
 
 # %% ../nbs/api/02_assets.ipynb 10
+_RECORDING = [True]   # off inside `unrecorded()`
+
 def _record(asset: str, source: str, policy: str, file=None, **extra) -> dict:
     r = dict(asset=asset, source=source, policy=policy, file=str(file) if file else None,
              sha256=sha256_file(file) if file else None, **extra)
-    RESOLVED.append(r)
+    if _RECORDING[0]: RESOLVED.append(r)
     return r
+
+@contextmanager
+def unrecorded():
+    "Resolve without a record in `RESOLVED` and without random-weight warnings: for a model whose weights are then loaded from a checkpoint."
+    was, _RECORDING[0] = _RECORDING[0], False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally: _RECORDING[0] = was
 
 def is_random(record: dict) -> bool:
     "True when the asset behind `record` has random weights."

@@ -260,25 +260,13 @@ def from_released(cls: DINOSAE, path=None, cfg: Optional[Config] = None, policy:
     return model
 
 # %% ../nbs/api/08_autoencoder.ipynb 50
-import json, warnings
-from contextlib import contextmanager
+import json
 from pathlib import Path
 
 from . import assets
 from .runfolder import load_weights, read_run_config, run_checkpoint
 
-# %% ../nbs/api/08_autoencoder.ipynb 51
-@contextmanager
-def _unrecorded():
-    "Build models whose weights come from elsewhere: no provenance record in `assets.RESOLVED`, no random-weight warning."
-    kept = list(assets.RESOLVED)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally: assets.RESOLVED[:] = kept
-
-# %% ../nbs/api/08_autoencoder.ipynb 54
+# %% ../nbs/api/08_autoencoder.ipynb 53
 def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     "`(DINOSAE in eval mode, cfg)` from a `train_sae` run folder (newest complete checkpoint, or `checkpoint`)."
     run_dir = Path(run_dir)
@@ -286,7 +274,7 @@ def load_autoencoder(run_dir, ema: bool = True, device="cpu", checkpoint=None):
     ck = run_checkpoint(run_dir, checkpoint)
     man = json.loads((ck / "manifest.json").read_text())
     if man.get("meta", {}).get("kind", "sae") != "sae": raise ValueError(f"{ck} is a {man['meta']['kind']!r} checkpoint, not an autoencoder's")
-    with _unrecorded(): model = DINOSAE(cfg, policy="random")      # every weight comes from the checkpoint
+    with assets.unrecorded(): model = DINOSAE(cfg, policy="random")      # every weight comes from the checkpoint
     model.load_state_dict(load_weights(ck, "model"))
     if ema:
         missing, unexpected = model.load_state_dict(load_weights(ck, "ema"), strict=False)
